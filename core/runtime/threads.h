@@ -1,0 +1,15 @@
+#pragma once
+// libtorch's intra-op thread pool. Debian's libtorch starts with 1 thread: set it once at start.
+namespace ds {
+
+enum class ThreadRole {
+    Batch,   // CLI, tests, benchmarks: every core
+    Studio,  // the studio: see threads.cpp for the measured choice
+};
+
+int hardware_cores();
+// Sets the pool (and OpenMP/OpenBLAS) to the role's count, or `override_count` when > 0.
+// Returns the count now in effect.
+int configure_threads(ThreadRole role, int override_count = 0);
+
+}  // namespace ds
