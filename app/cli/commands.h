@@ -1,0 +1,32 @@
+#pragma once
+// The CLI's commands. Each lives in its own cmd_<name>.cpp with a parser (for --help) and a run
+// function taking the arguments after the command name; errors are thrown and main() reports them.
+#include <string>
+#include <vector>
+
+#include "app/cli/arg_parser.h"
+
+namespace ds::cli {
+
+struct Command {
+    const char* name;
+    const char* summary;
+    ArgParser (*parser)();
+    int (*run)(const std::vector<std::string>& args);
+};
+
+ArgParser schedule_parser();
+int run_schedule(const std::vector<std::string>& args);
+
+ArgParser forward_parser();
+int run_forward(const std::vector<std::string>& args);
+
+ArgParser demo_parser();
+int run_demo(const std::vector<std::string>& args);
+
+ArgParser sample_image_parser();
+int run_sample_image(const std::vector<std::string>& args);
+
+const std::vector<Command>& commands();
+
+}  // namespace ds::cli
