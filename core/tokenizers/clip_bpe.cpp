@@ -14,9 +14,7 @@ namespace {
 // </w> forms, the merges and two special tokens).
 constexpr std::size_t kMaxMerges = 49152 - 256 - 2;
 
-bool is_ascii_space(char c) {
-    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
-}
+bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
 
 std::vector<std::string_view> split_ascii_whitespace(std::string_view line) {
     std::vector<std::string_view> parts;
@@ -44,7 +42,8 @@ const std::array<char32_t, 256>& byte_to_unicode() {
         std::array<char32_t, 256> t{};
         char32_t next = 256;
         for (int b = 0; b < 256; ++b) {
-            const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            const bool printable =
+                (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
             t[b] = printable ? static_cast<char32_t>(b) : next++;
         }
         return t;
@@ -76,7 +75,8 @@ BpeMerges BpeMerges::parse(std::string_view text, const std::string& path) {
             const std::string_view line = text.substr(start, end - start);
             const std::vector<std::string_view> parts = split_ascii_whitespace(line);
             if (parts.size() != 2) {
-                throw std::runtime_error("ClipTokenizer: " + path + " line " + std::to_string(line_index + 1) +
+                throw std::runtime_error("ClipTokenizer: " + path + " line " +
+                                         std::to_string(line_index + 1) +
                                          ": expected two symbols separated by a space, got \"" +
                                          std::string(line.substr(0, 60)) + "\"");
             }

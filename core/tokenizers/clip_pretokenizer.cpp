@@ -18,12 +18,12 @@ PieceClass piece_class(char32_t cp) {
     }
     if (clip_unicode::is_python_space(cp)) return PieceClass::kNone;
     switch (clip_unicode::char_class(cp)) {
-    case CharClass::kLetter:
-        return PieceClass::kLetter;
-    case CharClass::kNumber:
-        return PieceClass::kNumber;
-    default:
-        return PieceClass::kOther;
+        case CharClass::kLetter:
+            return PieceClass::kLetter;
+        case CharClass::kNumber:
+            return PieceClass::kNumber;
+        default:
+            return PieceClass::kOther;
     }
 }
 
@@ -47,8 +47,8 @@ std::size_t match_literal(std::u32string_view text, std::size_t pos, std::string
 
 // The alternatives before the character classes, in the pattern's order.
 std::size_t match_fixed(std::u32string_view text, std::size_t pos) {
-    static constexpr std::string_view kFixed[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re",
-                                                  "'ve", "'m", "'ll", "'d"};
+    static constexpr std::string_view kFixed[] = {
+        "<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
     if (text[pos] != U'<' && text[pos] != U'\'') return 0;
     for (const std::string_view lit : kFixed) {
         if (const std::size_t n = match_literal(text, pos, lit)) return n;
@@ -59,9 +59,10 @@ std::size_t match_fixed(std::u32string_view text, std::size_t pos) {
 }  // namespace
 
 bool is_cjk_ideograph(char32_t cp) {
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF) ||
-           (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) ||
-           (cp >= 0x2B820 && cp <= 0x2CEAF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||
+           (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
 }
 
 std::vector<std::u32string> basic_words(std::u32string_view text) {

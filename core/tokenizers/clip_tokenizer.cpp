@@ -1,13 +1,12 @@
 #include "core/tokenizers/clip_tokenizer.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -30,7 +29,7 @@ enum SpecialKey { kBos, kEos, kUnk, kSep, kPad, kCls, kMask, kSpecialKeyCount };
 constexpr std::array<const char*, kSpecialKeyCount> kSpecialKeyNames = {
     "bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"};
 constexpr const char* kAdditionalKey = "additional_special_tokens";
-constexpr std::int64_t kClipMaxLength = 77;  // CLIP's max_position_embeddings
+constexpr std::int64_t kClipMaxLength = 77;   // CLIP's max_position_embeddings
 constexpr std::size_t kCacheLimit = 1 << 16;  // pieces; the cache is emptied when it grows past this
 
 // A token as written in a configuration: a plain string or an AddedToken object.
@@ -99,7 +98,8 @@ std::optional<TokenSpec> parse_token(const json& value, const std::string& path,
     if (value.is_string()) return TokenSpec{value.get<std::string>()};
     if (value.is_object()) {
         const auto content = value.find("content");
-        if (content == value.end() || !content->is_string()) fail(path, "\"" + key + "\" has no string \"content\"");
+        if (content == value.end() || !content->is_string())
+            fail(path, "\"" + key + "\" has no string \"content\"");
         TokenSpec spec;
         spec.content = content->get<std::string>();
         spec.lstrip = read_flag(value, "lstrip", path);
@@ -158,7 +158,8 @@ Config read_folder_config(const fs::path& dir) {
             } catch (const std::exception&) {
                 used = 0;
             }
-            if (used != key.size() || key.empty()) fail(config_path, "added token id \"" + key + "\" is not an integer");
+            if (used != key.size() || key.empty())
+                fail(config_path, "added token id \"" + key + "\" is not an integer");
             std::optional<TokenSpec> spec = parse_token(value, config_path, "added_tokens_decoder." + key);
             if (!spec) fail(config_path, "added token " + key + " is null");
             spec->object_form = true;
@@ -172,8 +173,9 @@ Config read_folder_config(const fs::path& dir) {
             }
             if (map.contains(kAdditionalKey)) {
                 for (TokenSpec& token : parse_token_list(map[kAdditionalKey], map_path)) {
-                    const bool known = std::any_of(additional.begin(), additional.end(),
-                                                   [&](const TokenSpec& t) { return t.content == token.content; });
+                    const bool known =
+                        std::any_of(additional.begin(), additional.end(),
+                                    [&](const TokenSpec& t) { return t.content == token.content; });
                     if (!known) additional.push_back(token);
                 }
             }
@@ -199,17 +201,19 @@ Config read_folder_config(const fs::path& dir) {
         }
     }
     for (const int k : {kBos, kEos, kUnk}) {
-        if (!config.special[k]) fail(config_path, std::string("\"") + kSpecialKeyNames[k] + "\" must not be null");
+        if (!config.special[k])
+            fail(config_path, std::string("\"") + kSpecialKeyNames[k] + "\" must not be null");
         config.special[k]->object_form = true;
     }
     config.additional = std::move(additional);
 
     if (init.contains("model_max_length")) {
         const json& value = init["model_max_length"];
-        if (!value.is_number() || value.get<double>() < 1) fail(config_path, "\"model_max_length\" must be a positive number");
+        if (!value.is_number() || value.get<double>() < 1)
+            fail(config_path, "\"model_max_length\" must be a positive number");
         const double max_length = value.get<double>();
         config.model_max_length = max_length >= 9.2e18 ? std::numeric_limits<std::int64_t>::max()
-                                                        : static_cast<std::int64_t>(max_length);
+                                                       : static_cast<std::int64_t>(max_length);
     }
     if (init.contains("clean_up_tokenization_spaces")) {
         const json& value = init["clean_up_tokenization_spaces"];
@@ -255,15 +259,15 @@ struct ClipTokenizer::Data {
     std::unordered_map<std::string, std::int64_t> vocab;
     std::unordered_map<std::int64_t, std::string> vocab_by_id;
     clip::BpeMerges merges;
-    std::vector<AddedToken> added;                          // transformers' _added_tokens_decoder
+    std::vector<AddedToken> added;  // transformers' _added_tokens_decoder
     std::unordered_map<std::u32string, std::size_t> added_by_content;
     std::unordered_map<std::string, std::int64_t> added_ids;  // content (UTF-8) -> id
     std::unordered_map<std::int64_t, std::size_t> added_by_id;
-    std::vector<std::size_t> added_longest_first;           // for cutting them out of the text
+    std::vector<std::size_t> added_longest_first;  // for cutting them out of the text
     std::int64_t bos = 0, eos = 0, unk = 0, pad = -1;
-    std::vector<std::string> special_contents;              // all_special_tokens
-    std::unordered_set<std::int64_t> special_ids;           // all_special_ids
-    std::unordered_set<std::string> legacy_added;           // decoded apart from the byte-level text
+    std::vector<std::string> special_contents;     // all_special_tokens
+    std::unordered_set<std::int64_t> special_ids;  // all_special_ids
+    std::unordered_set<std::string> legacy_added;  // decoded apart from the byte-level text
     std::int64_t model_max_length = kClipMaxLength;
     bool clean_up_tokenization_spaces = true;
 
@@ -284,8 +288,9 @@ struct ClipTokenizer::Data {
     }
 
     void set_added(std::int64_t id, const TokenSpec& spec) {
-        AddedToken token{spec.content, clip_unicode::utf8_decode(spec.content), id, spec.lstrip, spec.rstrip,
-                         spec.single_word};
+        AddedToken token{spec.content, clip_unicode::utf8_decode(spec.content),
+                         id,           spec.lstrip,
+                         spec.rstrip,  spec.single_word};
         const auto existing = added_by_id.find(id);
         if (existing != added_by_id.end()) {
             added[existing->second] = token;
@@ -303,8 +308,8 @@ struct ClipTokenizer::Data {
 };
 
 std::shared_ptr<const ClipTokenizer::Data> ClipTokenizer::Data::build(const std::string& vocab_path,
-                                                                       const std::string& merges_path,
-                                                                       const Config& config) {
+                                                                      const std::string& merges_path,
+                                                                      const Config& config) {
     auto data = std::make_shared<Data>();
     const json vocab = read_json_object(vocab_path);
     if (vocab.empty()) fail(vocab_path, "the vocabulary is empty");
@@ -351,12 +356,17 @@ std::shared_ptr<const ClipTokenizer::Data> ClipTokenizer::Data::build(const std:
     data->unk = data->lookup(config.special[kUnk]->content);
     data->bos = data->convert(config.special[kBos]->content);
     data->eos = data->convert(config.special[kEos]->content);
+    if (data->unk < 0 || data->bos < 0 || data->eos < 0) {
+        throw std::runtime_error("ClipTokenizer: the bos, eos and unk tokens must not be empty strings");
+    }
     if (config.special[kPad]) data->pad = data->convert(config.special[kPad]->content);
-    for (const std::string& content : data->special_contents) data->special_ids.insert(data->convert(content));
+    for (const std::string& content : data->special_contents)
+        data->special_ids.insert(data->convert(content));
 
     // _decode's legacy_added_tokens: added tokens that are not special, plus additional special
     // tokens outside the vocabulary.
-    const std::unordered_set<std::string> special_set(data->special_contents.begin(), data->special_contents.end());
+    const std::unordered_set<std::string> special_set(data->special_contents.begin(),
+                                                      data->special_contents.end());
     for (const AddedToken& token : data->added) {
         if (!special_set.count(token.content)) data->legacy_added.insert(token.content);
     }
@@ -519,10 +529,12 @@ std::vector<std::int64_t> ClipTokenizer::encode(const std::string& utf8_text) co
 
 ClipEncoding ClipTokenizer::encode_padded(const std::string& utf8_text, int max_length) const {
     if (max_length < 2) {
-        throw std::invalid_argument("ClipTokenizer::encode_padded: max_length must be at least 2 (bos + eos), got " +
-                                    std::to_string(max_length));
+        throw std::invalid_argument(
+            "ClipTokenizer::encode_padded: max_length must be at least 2 (bos + eos), got " +
+            std::to_string(max_length));
     }
-    if (data_->pad < 0) throw std::runtime_error("ClipTokenizer::encode_padded: the tokenizer has no pad token");
+    if (data_->pad < 0)
+        throw std::runtime_error("ClipTokenizer::encode_padded: the tokenizer has no pad token");
     ClipEncoding out;
     out.input_ids.push_back(data_->bos);
     // Tokens never depend on the text after them, so the walk stops once enough are found.
@@ -583,7 +595,8 @@ std::string ClipTokenizer::decode(const std::vector<std::int64_t>& ids, bool ski
         } else if (const auto v = data.vocab_by_id.find(id); v != data.vocab_by_id.end()) {
             token = v->second;
         } else {
-            throw std::out_of_range("ClipTokenizer::decode: id " + std::to_string(id) + " is not in the vocabulary");
+            throw std::out_of_range("ClipTokenizer::decode: id " + std::to_string(id) +
+                                    " is not in the vocabulary");
         }
         if (data.legacy_added.count(token)) {
             if (!current.empty()) {
@@ -604,9 +617,16 @@ std::string ClipTokenizer::decode(const std::vector<std::int64_t>& ids, bool ski
         text += sub_texts[i];
     }
     if (data.clean_up_tokenization_spaces) {  // PreTrainedTokenizerBase.clean_up_tokenization
-        for (const auto& [from, to] : {std::pair<std::string, std::string>{" .", "."}, {" ?", "?"}, {" !", "!"},
-                                       {" ,", ","}, {" ' ", "'"}, {" n't", "n't"}, {" 'm", "'m"}, {" 's", "'s"},
-                                       {" 've", "'ve"}, {" 're", "'re"}}) {
+        for (const auto& [from, to] : {std::pair<std::string, std::string>{" .", "."},
+                                       {" ?", "?"},
+                                       {" !", "!"},
+                                       {" ,", ","},
+                                       {" ' ", "'"},
+                                       {" n't", "n't"},
+                                       {" 'm", "'m"},
+                                       {" 's", "'s"},
+                                       {" 've", "'ve"},
+                                       {" 're", "'re"}}) {
             replace_all(text, from, to);
         }
     }

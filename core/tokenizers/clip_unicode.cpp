@@ -84,11 +84,12 @@ void decompose_into(std::u32string& out, char32_t cp) {
 char32_t compose_pair(char32_t a, char32_t b) {
     if (a >= kLBase && a < kLBase + kLCount && b >= kVBase && b < kVBase + kVCount)
         return kSBase + ((a - kLBase) * kVCount + (b - kVBase)) * kTCount;
-    if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 && b > kTBase && b < kTBase + kTCount)
+    if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 && b > kTBase &&
+        b < kTBase + kTCount)
         return a + (b - kTBase);
     const t::Composition* end = t::kCompositions + t::kCompositionsCount;
-    const t::Composition* it =
-        std::lower_bound(t::kCompositions, end, std::make_pair(a, b), [](const t::Composition& c, const auto& key) {
+    const t::Composition* it = std::lower_bound(
+        t::kCompositions, end, std::make_pair(a, b), [](const t::Composition& c, const auto& key) {
             return c.first != key.first ? c.first < key.first : c.second < key.second;
         });
     return (it != end && it->first == a && it->second == b) ? it->composite : 0;
@@ -106,14 +107,9 @@ CharClass char_class(char32_t cp) {
 }
 
 bool is_python_space(char32_t cp) {
-    switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x1C: case 0x1D: case 0x1E: case 0x1F:
-    case 0x20: case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
-    case 0x3000:
-        return true;
-    default:
-        return cp >= 0x2000 && cp <= 0x200A;
-    }
+    if (cp <= 0x20) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F);
+    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+           cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 std::u32string utf8_decode(std::string_view bytes) {

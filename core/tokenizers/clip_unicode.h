@@ -8,7 +8,13 @@
 namespace ds::clip_unicode {
 
 // General-category classes. kControl is every C* category (Cc, Cf, Cs, Co and unassigned Cn).
-enum class CharClass : unsigned char { kOther = 0, kLetter = 1, kNumber = 2, kControl = 3, kSpaceSeparator = 4 };
+enum class CharClass : unsigned char {
+    kOther = 0,
+    kLetter = 1,
+    kNumber = 2,
+    kControl = 3,
+    kSpaceSeparator = 4
+};
 
 CharClass char_class(char32_t cp);
 

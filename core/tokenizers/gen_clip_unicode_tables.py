@@ -172,6 +172,12 @@ def check_assumptions():
             continue
         want = (cls == LETTER, cls == NUMBER, cls not in (LETTER, NUMBER) and not c.isspace())
         assert got == want, hex(cp)
+    # The pattern's literal letters match, besides their ASCII upper case, only U+017F for 's'
+    # (clip_pretokenizer.cpp, literal_matches).
+    everything = "".join(chr(cp) for cp in chars())
+    for lit in sorted(set("startoftextendofsrevmld")):
+        matches = {ord(c) for c in regex.compile(lit, regex.I).findall(everything)}
+        assert matches == {ord(lit), ord(lit.upper())} | ({0x17F} if lit == "s" else set()), lit
 
 
 def emit(name, ctype, rows, per_line, fmt, out):

@@ -1,0 +1,51 @@
+#pragma once
+// The building blocks shared by the networks (CLIP text transformer, UNet, VAE). Each holds its
+// weights as plain tensors and is loaded from a WeightMap under a name prefix.
+#include <ATen/core/Tensor.h>
+
+#include <string>
+
+#include "core/model/weights.h"
+
+namespace ds {
+
+struct Linear {
+    at::Tensor weight;  // [out, in]
+    at::Tensor bias;    // [out] or undefined
+    void load(const WeightMap& w, const std::string& prefix, int64_t in, int64_t out, bool has_bias = true);
+    at::Tensor operator()(const at::Tensor& x) const;
+};
+
+struct Conv2d {
+    at::Tensor weight;  // [out, in, k, k]
+    at::Tensor bias;
+    int64_t stride = 1;
+    int64_t padding = 0;
+    void load(const WeightMap& w, const std::string& prefix, int64_t in, int64_t out, int64_t kernel,
+              int64_t stride = 1, int64_t padding = -1 /* -1: kernel / 2 */);
+    at::Tensor operator()(const at::Tensor& x) const;
+};
+
+struct GroupNorm {
+    at::Tensor weight, bias;
+    int64_t groups = 32;
+    double eps = 1e-5;
+    void load(const WeightMap& w, const std::string& prefix, int64_t channels, int64_t groups, double eps);
+    at::Tensor operator()(const at::Tensor& x) const;
+};
+
+struct LayerNorm {
+    at::Tensor weight, bias;
+    double eps = 1e-5;
+    void load(const WeightMap& w, const std::string& prefix, int64_t dim, double eps);
+    at::Tensor operator()(const at::Tensor& x) const;
+};
+
+// softmax(q k^T * scale + mask) v for q [B, H, Lq, D], k/v [B, H, Lk, D]; mask broadcastable to
+// [B, H, Lq, Lk] (additive) or undefined. Processes queries in blocks so the full score matrix
+// never exists at once for long sequences. Never uses baddbmm (libtorch 1.13's CPU baddbmm with
+// beta = 0 reads uninitialised memory).
+at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                        double scale, const at::Tensor& mask = {});
+
+}  // namespace ds

@@ -1,0 +1,69 @@
+#include "core/model/resnet_block.h"
+
+#include <ATen/ATen.h>
+
+#include <stdexcept>
+
+namespace ds {
+
+ResnetBlock2D ResnetBlock2D::load(const WeightMap& w, const std::string& prefix, int64_t in_channels,
+                                  int64_t out_channels, int64_t temb_channels, int64_t groups, double eps) {
+    ResnetBlock2D block;
+    block.in_channels_ = in_channels;
+    block.out_channels_ = out_channels;
+    block.temb_channels_ = temb_channels;
+    block.norm1_.load(w, key(prefix, "norm1"), in_channels, groups, eps);
+    block.conv1_.load(w, key(prefix, "conv1"), in_channels, out_channels, 3);
+    if (temb_channels > 0)
+        block.time_emb_proj_.load(w, key(prefix, "time_emb_proj"), temb_channels, out_channels);
+    block.norm2_.load(w, key(prefix, "norm2"), out_channels, groups, eps);
+    block.conv2_.load(w, key(prefix, "conv2"), out_channels, out_channels, 3);
+    if (in_channels != out_channels)
+        block.conv_shortcut_.load(w, key(prefix, "conv_shortcut"), in_channels, out_channels, 1);
+    return block;
+}
+
+at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {
+    // In-place activations and adds keep at most three activations of this size alive at once.
+    at::Tensor h = norm1_(x);
+    at::silu_(h);
+    h = conv1_(h);
+    if (temb_channels_ > 0) {
+        if (!temb.defined()) throw std::invalid_argument("ResnetBlock2D: this block needs a time embedding");
+        h.add_(time_emb_proj_(at::silu(temb)).unsqueeze(-1).unsqueeze(-1));
+    }
+    h = norm2_(h);
+    at::silu_(h);
+    h = conv2_(h);
+    // diffusers: (input_tensor + hidden_states) / output_scale_factor, with the factor 1.
+    h.add_(conv_shortcut_.weight.defined() ? conv_shortcut_(x) : x);
+    return h;
+}
+
+Downsample2D Downsample2D::load(const WeightMap& w, const std::string& prefix, int64_t channels,
+                                int64_t out_channels, int64_t padding) {
+    Downsample2D down;
+    down.conv_.load(w, key(prefix, "conv"), channels, out_channels, 3, 2, padding);
+    down.pad_right_bottom_ = padding == 0;
+    return down;
+}
+
+at::Tensor Downsample2D::forward(const at::Tensor& x) const {
+    if (!pad_right_bottom_) return conv_(x);
+    return conv_(at::constant_pad_nd(x, {0, 1, 0, 1}, 0.0));
+}
+
+Upsample2D Upsample2D::load(const WeightMap& w, const std::string& prefix, int64_t channels,
+                            int64_t out_channels) {
+    Upsample2D up;
+    up.conv_.load(w, key(prefix, "conv"), channels, out_channels, 3);
+    return up;
+}
+
+at::Tensor Upsample2D::forward(const at::Tensor& x, int64_t out_h, int64_t out_w) const {
+    const int64_t h = out_h > 0 ? out_h : 2 * x.size(-2);
+    const int64_t w = out_w > 0 ? out_w : 2 * x.size(-1);
+    return conv_(at::upsample_nearest2d(x, {h, w}));
+}
+
+}  // namespace ds

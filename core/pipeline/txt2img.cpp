@@ -1,0 +1,107 @@
+#include "core/pipeline/txt2img.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core/model/autoencoder_kl.h"
+#include "core/model/clip_text_model.h"
+#include "core/model/unet2d_condition.h"
+#include "core/pipeline/latent_preview.h"
+#include "core/runtime/denoise_loop.h"
+#include "core/runtime/seeded_noise.h"
+#include "core/tokenizers/clip_tokenizer.h"
+
+namespace ds {
+
+void validate_generation_params(const GenerationParams& p) {
+    auto bad = [](const std::string& what) { throw std::invalid_argument(what); };
+    for (int side : {p.width, p.height}) {
+        if (side < 64 || side > 4096 || side % 8 != 0)
+            bad("image size " + std::to_string(p.width) + "x" + std::to_string(p.height) +
+                " is not allowed: width and height must be multiples of 8 between 64 and 4096");
+    }
+    if (p.steps < 1 || p.steps > 1000) bad("steps must be between 1 and 1000, got " + std::to_string(p.steps));
+    if (!std::isfinite(p.cfg_scale) || p.cfg_scale < 0 || p.cfg_scale > 100)
+        bad("CFG scale must be a finite number between 0 and 100");
+    if (p.clip_skip < 0 || p.clip_skip > 12) bad("clip skip must be between 0 (model default) and 12");
+}
+
+at::Tensor encode_prompts(const StableDiffusionModel& model, const std::string& prompt, const std::string& negative,
+                          int clip_skip) {
+    const ClipEncoding neg = model.tokenizer->encode_padded(negative, 77);
+    const ClipEncoding pos = model.tokenizer->encode_padded(prompt, 77);
+    std::vector<int64_t> ids(neg.input_ids);
+    ids.insert(ids.end(), pos.input_ids.begin(), pos.input_ids.end());
+    const at::Tensor id_tensor = at::tensor(ids, at::kLong).view({2, 77});
+    const ClipTextOutput out = model.text_encoder->forward(id_tensor, clip_skip > 0 ? clip_skip : model.clip_skip);
+    return out.conditioning();
+}
+
+at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
+                           const at::Tensor& init_noise, double cfg_scale, const GenerationCallbacks& callbacks,
+                           const std::function<void(int, const at::Tensor&)>& on_unet_output) {
+    const bool guided = cfg_scale != 1.0;
+    const at::Tensor cond = guided ? embeds : embeds.narrow(0, 1, 1);
+    const at::Tensor preview_factors = sd15_latent_rgb_factors();
+    int call = 0;
+    double guidance_norm = 0;
+    ModelFunction unet_fn = [&](const at::Tensor& x, double t) {
+        const at::Tensor input = guided ? at::cat({x, x}) : x;
+        const at::Tensor timestep = at::full({input.size(0)}, t, x.options());
+        at::Tensor out = model.unet->forward(input, timestep, cond);
+        if (on_unet_output) on_unet_output(call, out);
+        ++call;
+        if (!guided) return out;
+        const auto parts = out.chunk(2);
+        const at::Tensor diff = parts[1] - parts[0];
+        guidance_norm = diff.norm().item<double>();
+        return parts[0] + diff * cfg_scale;  // eps = u + s (c - u)
+    };
+    DenoiseOptions options;
+    options.cancel = callbacks.cancel;
+    if (callbacks.on_step) {
+        options.on_step = [&](const StepEvent& e) {
+            GenerationStep s;
+            s.event = e;
+            s.guidance_norm = guidance_norm;
+            s.preview_x0 = latent_to_rgb_preview(e.x0_pred, preview_factors);
+            s.preview_xt = latent_to_rgb_preview(e.xt, preview_factors);
+            const bool last = e.index + 1 == e.count;
+            if (callbacks.decode_interval > 0 && ((e.index + 1) % callbacks.decode_interval == 0 || last))
+                s.decoded_x0 = decode_latents(model, e.x0_pred).clamp(-1, 1);
+            callbacks.on_step(s);
+        };
+    }
+    return denoise(sampler, unet_fn, init_noise, options);
+}
+
+at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents) {
+    return model.vae->decode(latents / model.vae_scaling_factor);
+}
+
+GenerationResult txt2img(const StableDiffusionModel& model, const GenerationParams& params,
+                         const GenerationCallbacks& callbacks) {
+    validate_generation_params(params);
+    at::NoGradGuard no_grad;
+    SamplerConfig sampler_config = model.sampler;
+    sampler_config.karras = params.karras;
+    auto sampler = make_sampler(params.sampler, sampler_config);
+    sampler->set_timesteps(params.steps);
+    // Ancestral samplers continue the seeded stream, so a seed fixes the whole run.
+    auto stream = std::make_shared<NoiseStream>(params.seed);
+    const int64_t factor = model.vae->config().downsample_factor();
+    const at::Tensor noise =
+        stream->randn({1, model.unet->config().in_channels, params.height / factor, params.width / factor});
+    sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
+    const at::Tensor embeds = encode_prompts(model, params.prompt, params.negative_prompt, params.clip_skip);
+    GenerationResult result;
+    result.latents = denoise_latents(model, *sampler, embeds, noise, params.cfg_scale, callbacks);
+    if (!at::isfinite(result.latents).all().item<bool>())
+        throw std::runtime_error("generation produced NaN or infinite values (try another sampler or a lower CFG scale)");
+    result.image = decode_latents(model, result.latents);
+    return result;
+}
+
+}  // namespace ds

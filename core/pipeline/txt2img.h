@@ -1,0 +1,69 @@
+#pragma once
+// Text to image with classifier-free guidance (Ho & Salimans 2022): eps = u + s (c - u), the
+// unconditional row from the negative prompt. Seeds mean what they mean in the reference tools:
+// the initial latent is torch's CPU generator after manual_seed(seed) drawing randn([1, 4, H/8, W/8]).
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/checkpoint/stable_diffusion_model.h"
+#include "core/runtime/cancel_token.h"
+#include "core/runtime/step_event.h"
+
+namespace ds {
+
+struct GenerationParams {
+    std::string prompt;
+    std::string negative_prompt;
+    std::string sampler = "euler-a";
+    bool karras = false;
+    int steps = 25;
+    double cfg_scale = 7.5;
+    uint64_t seed = 0;
+    int width = 512;
+    int height = 512;
+    int clip_skip = 0;  // 0: the model's own
+};
+
+// Per step: the event (x_t, x0 prediction, eps, sigma) plus a cheap RGB preview of x0 (latent
+// projection, [1,3,h,w] in [-1,1]) and, every `decode_interval` steps, a full VAE decode of x0.
+struct GenerationStep {
+    StepEvent event;
+    at::Tensor preview_x0;   // cheap latent -> RGB projection of the x0 prediction
+    at::Tensor preview_xt;   // same for the current latent
+    at::Tensor decoded_x0;   // [1,3,H,W] in [-1,1] on decode steps, else undefined
+    double guidance_norm = 0;  // ||eps_cond - eps_uncond|| of this step
+};
+
+struct GenerationCallbacks {
+    std::function<void(const GenerationStep&)> on_step;
+    int decode_interval = 0;  // 0: never decode intermediate x0
+    const CancelToken* cancel = nullptr;
+};
+
+struct GenerationResult {
+    at::Tensor image;    // [1, 3, H, W] in [-1, 1]
+    at::Tensor latents;  // final latents (before the scaling factor is undone)
+};
+
+// Validates the parameters (size a multiple of 8 and sane, steps, cfg finite...) and throws
+// std::invalid_argument naming the bad one.
+void validate_generation_params(const GenerationParams& params);
+
+GenerationResult txt2img(const StableDiffusionModel& model, const GenerationParams& params,
+                         const GenerationCallbacks& callbacks = {});
+
+// The pieces, for tests and other pipelines:
+// [2, 77, D] embeddings, row 0 the negative prompt, row 1 the prompt.
+at::Tensor encode_prompts(const StableDiffusionModel& model, const std::string& prompt, const std::string& negative,
+                          int clip_skip);
+// Runs the sampler from unit-normal `init_noise` with CFG over `embeds`; returns the final latents.
+at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
+                           const at::Tensor& init_noise, double cfg_scale, const GenerationCallbacks& callbacks,
+                           const std::function<void(int, const at::Tensor&)>& on_unet_output = {});
+// VAE decode of latents / scaling_factor, [B,3,H,W] in [-1, 1] (not clamped).
+at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents);
+
+}  // namespace ds
