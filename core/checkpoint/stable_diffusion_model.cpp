@@ -17,6 +17,7 @@
 #include "core/model/unet2d_condition.h"
 #include "core/model/unet_config.h"
 #include "core/model/weight_loading.h"
+#include "core/runtime/device.h"
 #include "core/tokenizers/clip_tokenizer.h"
 
 namespace ds {
@@ -30,6 +31,14 @@ std::string read_text(const fs::path& path) {
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
+}
+
+// The networks keep their weights where the WeightMap has them: move them once, before loading.
+WeightMap on_device(const WeightMap& w, const c10::Device& device) {
+    if (device.is_cpu()) return w;
+    std::map<std::string, at::Tensor> moved;
+    for (const auto& [name, t] : w.tensors()) moved[name] = t.to(device);
+    return WeightMap(std::move(moved));
 }
 
 ComponentInfo describe(const std::string& name, const std::map<std::string, at::Tensor>& tensors) {
@@ -58,8 +67,9 @@ fs::path component_weights(const fs::path& dir, const std::string& stem) {
     throw ModelError("'" + dir.string() + "' has no " + stem + ".safetensors");
 }
 
-StableDiffusionModel load_folder(const fs::path& root) {
+StableDiffusionModel load_folder(const fs::path& root, const c10::Device& device) {
     StableDiffusionModel m;
+    m.device = device;
     m.layout = ModelLayout::DiffusersFolder;
     m.name = root.filename().empty() ? root.parent_path().filename().string() : root.filename().string();
     for (const char* part : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"}) {
@@ -73,21 +83,21 @@ StableDiffusionModel load_folder(const fs::path& root) {
         const auto file = SafetensorsFile::open(component_weights(root / "text_encoder", "model").string());
         const WeightMap w = weights_from_safetensors(file);
         m.components.push_back(describe("text_encoder", w.tensors()));
-        m.text_encoder = std::make_shared<ClipTextModel>(ClipTextModel::load(text_config, w));
+        m.text_encoder = std::make_shared<ClipTextModel>(ClipTextModel::load(text_config, on_device(w, device)));
     }
     {
         const UNetConfig config = load_unet_config((root / "unet" / "config.json").string());
         const auto file = SafetensorsFile::open(component_weights(root / "unet", "diffusion_pytorch_model").string());
         const WeightMap w = weights_from_safetensors(file);
         m.components.push_back(describe("unet", w.tensors()));
-        m.unet = std::make_shared<UNet2DCondition>(UNet2DCondition::load(config, w));
+        m.unet = std::make_shared<UNet2DCondition>(UNet2DCondition::load(config, on_device(w, device)));
     }
     {
         const AutoencoderConfig config = load_autoencoder_config((root / "vae" / "config.json").string());
         const auto file = SafetensorsFile::open(component_weights(root / "vae", "diffusion_pytorch_model").string());
         const WeightMap w = weights_from_safetensors(file);
         m.components.push_back(describe("vae", w.tensors()));
-        m.vae = std::make_shared<AutoencoderKL>(AutoencoderKL::load(config, w));
+        m.vae = std::make_shared<AutoencoderKL>(AutoencoderKL::load(config, on_device(w, device)));
         m.vae_scaling_factor = config.scaling_factor;
     }
     m.sampler = parse_scheduler_config(read_text(root / "scheduler" / "scheduler_config.json"));
@@ -111,8 +121,10 @@ std::shared_ptr<const ClipTokenizer> single_file_tokenizer(const fs::path& file,
     return std::make_shared<ClipTokenizer>(ClipTokenizer::load_folder(dir.string()));
 }
 
-StableDiffusionModel load_single_file(const fs::path& path, const ModelLoadOptions& options) {
+StableDiffusionModel load_single_file(const fs::path& path, const ModelLoadOptions& options,
+                                      const c10::Device& device) {
     StableDiffusionModel m;
+    m.device = device;
     m.layout = ModelLayout::SingleFile;
     m.name = path.stem().string();
     const auto file = SafetensorsFile::open(path.string());
@@ -145,20 +157,20 @@ StableDiffusionModel load_single_file(const fs::path& path, const ModelLoadOptio
             m.clip_skip = 2;  // SD 2.x conditions on the penultimate layer
         }
         m.components.push_back(describe("text_encoder", converted.text_encoder));
-        m.text_encoder = std::make_shared<ClipTextModel>(ClipTextModel::load(config, w));
+        m.text_encoder = std::make_shared<ClipTextModel>(ClipTextModel::load(config, on_device(w, device)));
     }
     {
         const WeightMap w(converted.unet);
         // Head counts are not in the shapes: SD 1.x uses 8 heads, SD 2.x 64-wide heads.
         const UNetConfig config = infer_unet_config(w, "", sd2 ? UNetHeads::fixed_width(64) : UNetHeads::fixed_count(8));
         m.components.push_back(describe("unet", converted.unet));
-        m.unet = std::make_shared<UNet2DCondition>(UNet2DCondition::load(config, w));
+        m.unet = std::make_shared<UNet2DCondition>(UNet2DCondition::load(config, on_device(w, device)));
     }
     {
         const WeightMap w(converted.vae);
         const AutoencoderConfig config = infer_autoencoder_config(w);
         m.components.push_back(describe("vae", converted.vae));
-        m.vae = std::make_shared<AutoencoderKL>(AutoencoderKL::load(config, w));
+        m.vae = std::make_shared<AutoencoderKL>(AutoencoderKL::load(config, on_device(w, device)));
         m.vae_scaling_factor = config.scaling_factor;
     }
     // Single files carry no scheduler config: SD's training schedule.
@@ -208,8 +220,9 @@ SamplerConfig parse_scheduler_config(const std::string& json_text) {
 
 StableDiffusionModel load_stable_diffusion(const std::string& path, const ModelLoadOptions& options) {
     const ModelSource source = identify_model(path);
-    if (source.layout == ModelLayout::DiffusersFolder) return load_folder(fs::path(source.path));
-    return load_single_file(fs::path(source.path), options);
+    const c10::Device device = parse_device(options.device);
+    if (source.layout == ModelLayout::DiffusersFolder) return load_folder(fs::path(source.path), device);
+    return load_single_file(fs::path(source.path), options, device);
 }
 
 }  // namespace ds

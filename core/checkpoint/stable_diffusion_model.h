@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <c10/core/Device.h>
+
 #include "core/checkpoint/model_source.h"
 #include "core/samplers/sampler.h"
 
@@ -21,6 +23,7 @@ class AutoencoderKL;
 struct ModelLoadOptions {
     std::string tokenizer_dir;  // for single files: vocab.json + merges.txt (default: <file's folder>/tokenizer)
     std::optional<PredictionType> prediction;  // override (SD 2.x single files are assumed v-prediction)
+    std::string device = "auto";               // "auto" (CUDA when present), "cpu", "cuda"
 };
 
 struct ComponentInfo {
@@ -37,6 +40,7 @@ struct StableDiffusionModel {
     std::shared_ptr<const ClipTextModel> text_encoder;
     std::shared_ptr<const UNet2DCondition> unet;
     std::shared_ptr<const AutoencoderKL> vae;
+    c10::Device device{c10::DeviceType::CPU};
     int clip_skip = 1;                  // the layer SD's conditioning comes from (2 = penultimate)
     double vae_scaling_factor = 0.18215;
     SamplerConfig sampler;              // train schedule, prediction type, offset, spacing of the model

@@ -34,7 +34,7 @@ at::Tensor encode_prompts(const StableDiffusionModel& model, const std::string& 
     const ClipEncoding pos = model.tokenizer->encode_padded(prompt, 77);
     std::vector<int64_t> ids(neg.input_ids);
     ids.insert(ids.end(), pos.input_ids.begin(), pos.input_ids.end());
-    const at::Tensor id_tensor = at::tensor(ids, at::kLong).view({2, 77});
+    const at::Tensor id_tensor = at::tensor(ids, at::kLong).view({2, 77}).to(model.device);
     const ClipTextOutput out = model.text_encoder->forward(id_tensor, clip_skip > 0 ? clip_skip : model.clip_skip);
     return out.conditioning();
 }
@@ -92,8 +92,10 @@ GenerationResult txt2img(const StableDiffusionModel& model, const GenerationPara
     // Ancestral samplers continue the seeded stream, so a seed fixes the whole run.
     auto stream = std::make_shared<NoiseStream>(params.seed);
     const int64_t factor = model.vae->config().downsample_factor();
+    // Drawn on the CPU whatever the device, so a seed gives the same image everywhere.
     const at::Tensor noise =
-        stream->randn({1, model.unet->config().in_channels, params.height / factor, params.width / factor});
+        stream->randn({1, model.unet->config().in_channels, params.height / factor, params.width / factor})
+            .to(model.device);
     sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
     const at::Tensor embeds = encode_prompts(model, params.prompt, params.negative_prompt, params.clip_skip);
     GenerationResult result;
