@@ -27,6 +27,16 @@ int run_demo(const std::vector<std::string>& args);
 ArgParser sample_image_parser();
 int run_sample_image(const std::vector<std::string>& args);
 
+ArgParser generate_parser();
+int run_generate(const std::vector<std::string>& args);
+
+ArgParser info_parser();
+int run_info(const std::vector<std::string>& args);
+
 const std::vector<Command>& commands();
+
+// One line of progress on the terminal's stderr, shown at once (main() holds the rest of stderr
+// back until a command succeeds, so that a failure stays one line).
+void write_progress(const std::string& line);
 
 }  // namespace ds::cli

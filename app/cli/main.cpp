@@ -22,8 +22,29 @@ const std::vector<Command>& commands() {
         {"forward", "write the forward-process grid of an image", forward_parser, run_forward},
         {"demo", "write the schedule tables and the forward grid of the sample picture", demo_parser, run_demo},
         {"sample-image", "write the built-in sample picture", sample_image_parser, run_sample_image},
+        {"generate", "generate an image from a prompt with a Stable Diffusion model", generate_parser, run_generate},
+        {"info", "describe a Stable Diffusion model (layout, version, parameters, notes)", info_parser, run_info},
     };
     return list;
+}
+
+namespace {
+
+// Where write_progress() goes: the real stderr, also while HeldStderr holds fd 2.
+int progress_fd = STDERR_FILENO;
+
+}  // namespace
+
+void write_progress(const std::string& line) {
+    std::string text = line + "\n";
+    for (size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(progress_fd, text.data() + done, text.size() - done);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) continue;
+            return;  // progress is best effort
+        }
+        done += static_cast<size_t>(n);
+    }
 }
 
 namespace {
@@ -66,10 +87,12 @@ public:
         hold_ = std::tmpfile();
         saved_ = ::dup(STDERR_FILENO);
         if (!hold_ || saved_ < 0 || ::dup2(::fileno(hold_), STDERR_FILENO) < 0) restore(false);
+        if (saved_ >= 0) progress_fd = saved_;
     }
     ~HeldStderr() { restore(false); }
     void restore(bool replay) {
         std::fflush(stderr);
+        progress_fd = STDERR_FILENO;
         if (saved_ >= 0) {
             ::dup2(saved_, STDERR_FILENO);
             ::close(saved_);

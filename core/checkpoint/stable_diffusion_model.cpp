@@ -41,12 +41,29 @@ WeightMap on_device(const WeightMap& w, const c10::Device& device) {
     return WeightMap(std::move(moved));
 }
 
+// The safetensors spelling of a dtype ("F16", "F32", ...), as users see it in other tools.
+std::string stored_dtype_name(at::ScalarType type) {
+    switch (type) {
+        case at::kHalf: return "F16";
+        case at::kFloat: return "F32";
+        case at::kBFloat16: return "BF16";
+        case at::kDouble: return "F64";
+        case at::kLong: return "I64";
+        case at::kInt: return "I32";
+        case at::kShort: return "I16";
+        case at::kChar: return "I8";
+        case at::kByte: return "U8";
+        case at::kBool: return "BOOL";
+        default: return std::string(c10::toString(type));
+    }
+}
+
 ComponentInfo describe(const std::string& name, const std::map<std::string, at::Tensor>& tensors) {
     ComponentInfo info{name, 0, ""};
     std::set<std::string> dtypes;
     for (const auto& [key, t] : tensors) {
         info.parameters += t.numel();
-        dtypes.insert(std::string(c10::toString(t.scalar_type())));
+        dtypes.insert(stored_dtype_name(t.scalar_type()));
     }
     for (const auto& d : dtypes) info.dtypes += (info.dtypes.empty() ? "" : "+") + d;
     return info;
@@ -175,6 +192,9 @@ StableDiffusionModel load_single_file(const fs::path& path, const ModelLoadOptio
     }
     // Single files carry no scheduler config: SD's training schedule.
     m.sampler = SamplerConfig{};
+    m.notes.push_back("no scheduler config in a single file: SD's scaled-linear 1000-step schedule assumed (steps_offset 1)");
+    m.notes.push_back("tokenizer from " + (options.tokenizer_dir.empty() ? (path.parent_path() / "tokenizer").string()
+                                                                        : options.tokenizer_dir));
     m.sampler.prediction = options.prediction.value_or(sd2 ? PredictionType::VPrediction : PredictionType::Epsilon);
     if (sd2 && !options.prediction)
         m.notes.push_back("SD 2.x single file: assumed v-prediction (the 768 models); pass the prediction type for 512-base");
