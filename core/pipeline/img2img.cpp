@@ -1,0 +1,147 @@
+#include "core/pipeline/img2img.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "core/model/autoencoder_kl.h"
+#include "core/model/unet2d_condition.h"
+#include "core/pipeline/latent_preview.h"
+#include "core/runtime/seeded_noise.h"
+
+namespace ds {
+
+void validate_strength(double strength, int steps) {
+    if (!std::isfinite(strength) || strength <= 0.0 || strength > 1.0)
+        throw std::invalid_argument("strength must be greater than 0 and at most 1, got " + std::to_string(strength));
+    if (static_cast<int>(steps * strength) < 1)
+        throw std::invalid_argument("strength " + std::to_string(strength) + " with " + std::to_string(steps) +
+                                    " steps leaves no step to run: raise the strength or the steps");
+}
+
+size_t strength_start_index(const Sampler& sampler, int steps, double strength) {
+    validate_strength(strength, steps);
+    const size_t calls = sampler.timesteps().size();
+    if (calls == 0) throw std::logic_error("img2img: the sampler has no timesteps (call set_timesteps)");
+    const int t_start = steps - static_cast<int>(steps * strength);
+    // Two-call samplers (Heun) list ~2 calls per plan step; diffusers slices timesteps[t_start * order:].
+    const long per_step = std::max(1L, std::lround(static_cast<double>(calls) / steps));
+    const size_t index = static_cast<size_t>(t_start) * static_cast<size_t>(per_step);
+    return std::min(index, calls - 1);
+}
+
+at::Tensor encode_image_latents(const StableDiffusionModel& model, const at::Tensor& image, const at::Tensor& vae_eps) {
+    const EncoderOutput posterior = model.vae->encode(image);
+    if (!vae_eps.sizes().equals(posterior.mean.sizes()))
+        throw std::invalid_argument("img2img: the VAE noise has the wrong shape for this image");
+    return posterior.sample(vae_eps.to(posterior.mean.options())) * model.vae_scaling_factor;
+}
+
+at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
+                                at::Tensor latents, size_t start_index, double cfg_scale,
+                                const GenerationCallbacks& callbacks, const LatentBlend& blend,
+                                const std::function<void(int, const at::Tensor&)>& on_unet_output) {
+    const std::vector<double> timesteps = sampler.timesteps();
+    if (timesteps.empty()) throw std::logic_error("denoise: the sampler has no timesteps (call set_timesteps)");
+    if (start_index >= timesteps.size()) throw std::out_of_range("denoise: start index past the last step");
+    const bool guided = cfg_scale != 1.0;
+    const at::Tensor cond = guided ? embeds : embeds.narrow(0, 1, 1);
+    const at::Tensor preview_factors = callbacks.on_step ? sd15_latent_rgb_factors() : at::Tensor();
+    const int count = static_cast<int>(timesteps.size());
+    int call = 0;
+    for (size_t i = start_index; i < timesteps.size(); ++i) {
+        if (callbacks.cancel && callbacks.cancel->cancelled()) throw Cancelled{};
+        const auto started = std::chrono::steady_clock::now();
+        const at::Tensor x = sampler.scale_model_input(latents, i);
+        const at::Tensor input = guided ? at::cat({x, x}) : x;
+        const at::Tensor t = at::full({input.size(0)}, timesteps[i], x.options());
+        const at::Tensor out = model.unet->forward(input, t, cond);
+        if (on_unet_output) on_unet_output(call, out);
+        ++call;
+        at::Tensor eps = out;
+        double guidance_norm = 0;
+        if (guided) {
+            const auto parts = out.chunk(2);
+            const at::Tensor diff = parts[1] - parts[0];
+            guidance_norm = diff.norm().item<double>();
+            eps = parts[0] + diff * cfg_scale;  // eps = u + s (c - u), Ho & Salimans 2022
+        }
+        StepResult result = sampler.step(eps, i, latents);
+        latents = blend ? blend(i, result.prev_sample) : result.prev_sample;
+        if (callbacks.on_step) {
+            GenerationStep s;
+            s.event.index = static_cast<int>(i);
+            s.event.count = count;
+            s.event.timestep = timesteps[i];
+            s.event.sigma = sampler.sigmas()[i];
+            s.event.xt = latents;
+            s.event.x0_pred = result.pred_x0;
+            s.event.eps_pred = result.pred_eps;
+            s.event.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            s.guidance_norm = guidance_norm;
+            s.preview_x0 = latent_to_rgb_preview(result.pred_x0, preview_factors);
+            s.preview_xt = latent_to_rgb_preview(latents, preview_factors);
+            const bool last = i + 1 == timesteps.size();
+            if (callbacks.decode_interval > 0 && ((i + 1) % callbacks.decode_interval == 0 || last))
+                s.decoded_x0 = decode_latents(model, result.pred_x0).clamp(-1, 1);
+            callbacks.on_step(s);
+        }
+    }
+    return latents;
+}
+
+namespace detail {
+
+GenerationParams params_for_image(const GenerationParams& params, const at::Tensor& image) {
+    if (!image.defined() || image.dim() != 4 || image.size(0) != 1 || image.size(1) != 3)
+        throw std::invalid_argument("the input image must be a [1, 3, H, W] tensor");
+    if (!image.is_floating_point()) throw std::invalid_argument("the input image must be a float tensor in [-1, 1]");
+    GenerationParams p = params;
+    p.height = static_cast<int>(image.size(2));
+    p.width = static_cast<int>(image.size(3));
+    validate_generation_params(p);
+    return p;
+}
+
+}  // namespace detail
+
+GenerationResult img2img(const StableDiffusionModel& model, const at::Tensor& image, double strength,
+                         const GenerationParams& params, const GenerationCallbacks& callbacks,
+                         const PipelineInjection& injection) {
+    const GenerationParams p = detail::params_for_image(params, image);
+    validate_strength(strength, p.steps);
+    at::NoGradGuard no_grad;
+    SamplerConfig sampler_config = model.sampler;
+    sampler_config.karras = p.karras;
+    auto sampler = make_sampler(p.sampler, sampler_config);
+    sampler->set_timesteps(p.steps);
+    const size_t start = strength_start_index(*sampler, p.steps, strength);
+
+    const int64_t factor = model.vae->config().downsample_factor();
+    const std::vector<int64_t> latent_shape{1, model.vae->config().latent_channels, p.height / factor, p.width / factor};
+    // Draw order as the reference: the posterior sample, then the forward noise, then the sampler's.
+    auto stream = std::make_shared<NoiseStream>(p.seed);
+    const at::Tensor vae_eps = injection.vae_eps.defined() ? injection.vae_eps : stream->randn(latent_shape);
+    const at::Tensor noise = injection.noise.defined() ? injection.noise : stream->randn(latent_shape);
+    if (!noise.sizes().equals(latent_shape)) throw std::invalid_argument("img2img: the noise has the wrong shape");
+    sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
+
+    const at::Tensor input = image.to(model.device, at::kFloat);
+    const at::Tensor init = encode_image_latents(model, input, vae_eps.to(model.device));
+    const at::Tensor latents = sampler->add_noise(init, noise.to(init.options()), start);
+    const at::Tensor embeds = encode_prompts(model, p.prompt, p.negative_prompt, p.clip_skip);
+    GenerationResult result;
+    result.latents =
+        denoise_latents_from(model, *sampler, embeds, latents, start, p.cfg_scale, callbacks, {}, injection.on_unet_output);
+    if (!at::isfinite(result.latents).all().item<bool>())
+        throw std::runtime_error("generation produced NaN or infinite values (try another sampler or a lower CFG scale)");
+    result.image = decode_latents(model, result.latents);
+    return result;
+}
+
+}  // namespace ds
