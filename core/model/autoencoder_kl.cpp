@@ -14,14 +14,6 @@
 namespace ds {
 namespace {
 
-std::string shape_string(at::IntArrayRef shape) {
-    std::ostringstream out;
-    out << "[";
-    for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-    out << "]";
-    return out.str();
-}
-
 // A [C, C] projection stored either as Linear weights or as a 1x1 conv [C, C, 1, 1] (some
 // converted checkpoints keep the original LDM's conv form).
 Linear load_projection(const WeightMap& w, const std::string& prefix, int64_t channels) {

@@ -15,14 +15,6 @@
 namespace ds {
 namespace {
 
-std::string shape_string(at::IntArrayRef shape) {
-    std::ostringstream out;
-    out << "[";
-    for (size_t i = 0; i < shape.size(); ++i) out << (i ? "," : "") << shape[i];
-    out << "]";
-    return out.str();
-}
-
 // Resnets each followed by an optional spatial transformer: the common body of diffusers'
 // (CrossAttn)DownBlock2D, (CrossAttn)UpBlock2D.
 struct Stage {

@@ -5,8 +5,6 @@
 #include <sstream>
 
 namespace ds {
-namespace {
-
 std::string shape_string(at::IntArrayRef shape) {
     std::ostringstream out;
     out << "[";
@@ -14,8 +12,6 @@ std::string shape_string(at::IntArrayRef shape) {
     out << "]";
     return out.str();
 }
-
-}  // namespace
 
 at::Tensor WeightMap::get(const std::string& name, std::vector<int64_t> shape, at::ScalarType dtype) const {
     auto it = tensors_.find(name);

@@ -47,6 +47,9 @@ private:
     mutable std::vector<std::string> wrong_shape_;
 };
 
+// "[2,4,64,64]": tensor shapes in error messages.
+std::string shape_string(at::IntArrayRef shape);
+
 // Joins name parts with dots: key("down_blocks", 0, "resnets") == "down_blocks.0.resnets".
 std::string key(const std::string& a, const std::string& b);
 std::string key(const std::string& a, int index);

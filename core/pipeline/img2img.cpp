@@ -3,7 +3,6 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -11,7 +10,6 @@
 
 #include "core/model/autoencoder_kl.h"
 #include "core/model/unet2d_condition.h"
-#include "core/pipeline/latent_preview.h"
 #include "core/runtime/seeded_noise.h"
 
 namespace ds {
@@ -40,59 +38,6 @@ at::Tensor encode_image_latents(const StableDiffusionModel& model, const at::Ten
     if (!vae_eps.sizes().equals(posterior.mean.sizes()))
         throw std::invalid_argument("img2img: the VAE noise has the wrong shape for this image");
     return posterior.sample(vae_eps.to(posterior.mean.options())) * model.vae_scaling_factor;
-}
-
-at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
-                                at::Tensor latents, size_t start_index, double cfg_scale,
-                                const GenerationCallbacks& callbacks, const LatentBlend& blend,
-                                const std::function<void(int, const at::Tensor&)>& on_unet_output) {
-    const std::vector<double> timesteps = sampler.timesteps();
-    if (timesteps.empty()) throw std::logic_error("denoise: the sampler has no timesteps (call set_timesteps)");
-    if (start_index >= timesteps.size()) throw std::out_of_range("denoise: start index past the last step");
-    const bool guided = cfg_scale != 1.0;
-    const at::Tensor cond = guided ? embeds : embeds.narrow(0, 1, 1);
-    const at::Tensor preview_factors = callbacks.on_step ? sd15_latent_rgb_factors() : at::Tensor();
-    const int count = static_cast<int>(timesteps.size());
-    int call = 0;
-    for (size_t i = start_index; i < timesteps.size(); ++i) {
-        if (callbacks.cancel && callbacks.cancel->cancelled()) throw Cancelled{};
-        const auto started = std::chrono::steady_clock::now();
-        const at::Tensor x = sampler.scale_model_input(latents, i);
-        const at::Tensor input = guided ? at::cat({x, x}) : x;
-        const at::Tensor t = at::full({input.size(0)}, timesteps[i], x.options());
-        const at::Tensor out = model.unet->forward(input, t, cond);
-        if (on_unet_output) on_unet_output(call, out);
-        ++call;
-        at::Tensor eps = out;
-        double guidance_norm = 0;
-        if (guided) {
-            const auto parts = out.chunk(2);
-            const at::Tensor diff = parts[1] - parts[0];
-            guidance_norm = diff.norm().item<double>();
-            eps = parts[0] + diff * cfg_scale;  // eps = u + s (c - u), Ho & Salimans 2022
-        }
-        StepResult result = sampler.step(eps, i, latents);
-        latents = blend ? blend(i, result.prev_sample) : result.prev_sample;
-        if (callbacks.on_step) {
-            GenerationStep s;
-            s.event.index = static_cast<int>(i);
-            s.event.count = count;
-            s.event.timestep = timesteps[i];
-            s.event.sigma = sampler.sigmas()[i];
-            s.event.xt = latents;
-            s.event.x0_pred = result.pred_x0;
-            s.event.eps_pred = result.pred_eps;
-            s.event.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-            s.guidance_norm = guidance_norm;
-            s.preview_x0 = latent_to_rgb_preview(result.pred_x0, preview_factors);
-            s.preview_xt = latent_to_rgb_preview(latents, preview_factors);
-            const bool last = i + 1 == timesteps.size();
-            if (callbacks.decode_interval > 0 && ((i + 1) % callbacks.decode_interval == 0 || last))
-                s.decoded_x0 = decode_latents(model, result.pred_x0).clamp(-1, 1);
-            callbacks.on_step(s);
-        }
-    }
-    return latents;
 }
 
 namespace detail {

@@ -20,9 +20,6 @@ struct PipelineInjection {
     std::function<void(int call, const at::Tensor& unet_output)> on_unet_output;
 };
 
-// Replaces the latents after the step at `index` (inpainting blends); empty: no change.
-using LatentBlend = std::function<at::Tensor(size_t index, const at::Tensor& latents)>;
-
 // Throws std::invalid_argument unless 0 < strength <= 1 and int(steps * strength) >= 1.
 void validate_strength(double strength, int steps);
 
@@ -32,13 +29,6 @@ size_t strength_start_index(const Sampler& sampler, int steps, double strength);
 
 // scaling_factor * (mean + std * eps) of the VAE's posterior for `image` ([1,3,H,W] in [-1,1]).
 at::Tensor encode_image_latents(const StableDiffusionModel& model, const at::Tensor& image, const at::Tensor& vae_eps);
-
-// The CFG loop of denoise_latents, from an already-noised `latents` at timesteps()[start_index],
-// applying `blend` after each step (the step callback and event see the blended latents).
-at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
-                                at::Tensor latents, size_t start_index, double cfg_scale,
-                                const GenerationCallbacks& callbacks, const LatentBlend& blend = {},
-                                const std::function<void(int, const at::Tensor&)>& on_unet_output = {});
 
 // `image` is [1,3,H,W] in [-1,1] (H, W multiples of 8); params.width/height are taken from it.
 // Throws std::invalid_argument for a bad image, strength or parameter.

@@ -42,6 +42,14 @@ at::Tensor encode_prompts(const StableDiffusionModel& model, const std::string& 
 at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
                            const at::Tensor& init_noise, double cfg_scale, const GenerationCallbacks& callbacks,
                            const std::function<void(int, const at::Tensor&)>& on_unet_output) {
+    return denoise_latents_from(model, sampler, embeds, init_noise * sampler.init_noise_sigma(), 0, cfg_scale,
+                                callbacks, {}, on_unet_output);
+}
+
+at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
+                                at::Tensor latents, size_t start_index, double cfg_scale,
+                                const GenerationCallbacks& callbacks, const LatentBlend& blend,
+                                const std::function<void(int, const at::Tensor&)>& on_unet_output) {
     const bool guided = cfg_scale != 1.0;
     const at::Tensor cond = guided ? embeds : embeds.narrow(0, 1, 1);
     const at::Tensor preview_factors = sd15_latent_rgb_factors();
@@ -61,6 +69,7 @@ at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, 
     };
     DenoiseOptions options;
     options.cancel = callbacks.cancel;
+    options.after_step = blend;
     if (callbacks.on_step) {
         options.on_step = [&](const StepEvent& e) {
             GenerationStep s;
@@ -74,7 +83,7 @@ at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, 
             callbacks.on_step(s);
         };
     }
-    return denoise(sampler, unet_fn, init_noise, options);
+    return denoise_from(sampler, unet_fn, std::move(latents), start_index, options);
 }
 
 at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents) {

@@ -63,6 +63,16 @@ at::Tensor encode_prompts(const StableDiffusionModel& model, const std::string& 
 at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
                            const at::Tensor& init_noise, double cfg_scale, const GenerationCallbacks& callbacks,
                            const std::function<void(int, const at::Tensor&)>& on_unet_output = {});
+
+// Replaces the latents after the step at `index` (inpainting blends); empty: no change.
+using LatentBlend = std::function<at::Tensor(size_t index, const at::Tensor& latents)>;
+
+// The same CFG loop from already-noised `latents` at timesteps()[start_index], applying `blend`
+// after each step (the step callback sees the blended latents).
+at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
+                                at::Tensor latents, size_t start_index, double cfg_scale,
+                                const GenerationCallbacks& callbacks, const LatentBlend& blend = {},
+                                const std::function<void(int, const at::Tensor&)>& on_unet_output = {});
 // VAE decode of latents / scaling_factor, [B,3,H,W] in [-1, 1] (not clamped).
 at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents);
 

@@ -26,7 +26,7 @@ at::Tensor denoise_from(Sampler& sampler, const ModelFunction& model, at::Tensor
         if (!output.sizes().equals(sample.sizes()))
             throw std::runtime_error("denoise: the model returned a tensor of the wrong shape");
         StepResult result = sampler.step(output, i, sample);
-        sample = result.prev_sample;
+        sample = options.after_step ? options.after_step(i, result.prev_sample) : result.prev_sample;
         if (options.on_step) {
             StepEvent event;
             event.index = static_cast<int>(i);

@@ -14,9 +14,13 @@ namespace ds {
 using ModelFunction = std::function<at::Tensor(const at::Tensor& x, double timestep)>;
 using StepCallback = std::function<void(const StepEvent&)>;
 
+// Replaces the sample after the step at `index` (inpainting blends); the event sees the result.
+using AfterStep = std::function<at::Tensor(size_t index, const at::Tensor& sample)>;
+
 struct DenoiseOptions {
     const CancelToken* cancel = nullptr;  // checked before every model call; throws ds::Cancelled
     StepCallback on_step;
+    AfterStep after_step;
 };
 
 // Runs every model call of `sampler` (set_timesteps already done) from `noise` (unit normal);
