@@ -55,38 +55,34 @@ GenerationParams params_for_image(const GenerationParams& params, const at::Tens
 
 }  // namespace detail
 
+ImageRunStart start_image_run(const StableDiffusionModel& model, const at::Tensor& image, double strength,
+                              const GenerationParams& p, const PipelineInjection& injection) {
+    ImageRunStart run;
+    run.sampler = make_planned_sampler(model, p);
+    run.start_index = strength_start_index(*run.sampler, p.steps, strength);
+    const int64_t factor = model.vae->config().downsample_factor();
+    const std::vector<int64_t> latent_shape{1, model.vae->config().latent_channels, p.height / factor, p.width / factor};
+    auto stream = std::make_shared<NoiseStream>(p.seed);
+    const at::Tensor vae_eps = injection.vae_eps.defined() ? injection.vae_eps : stream->randn(latent_shape);
+    const at::Tensor noise = injection.noise.defined() ? injection.noise : stream->randn(latent_shape);
+    if (!noise.sizes().equals(latent_shape)) throw std::invalid_argument("the injected noise has the wrong shape");
+    run.sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
+    run.init = encode_image_latents(model, image.to(model.device, at::kFloat), vae_eps.to(model.device));
+    run.noise = noise.to(run.init.options());
+    return run;
+}
+
 GenerationResult img2img(const StableDiffusionModel& model, const at::Tensor& image, double strength,
                          const GenerationParams& params, const GenerationCallbacks& callbacks,
                          const PipelineInjection& injection) {
     const GenerationParams p = detail::params_for_image(params, image);
     validate_strength(strength, p.steps);
     at::NoGradGuard no_grad;
-    SamplerConfig sampler_config = model.sampler;
-    sampler_config.karras = p.karras;
-    auto sampler = make_sampler(p.sampler, sampler_config);
-    sampler->set_timesteps(p.steps);
-    const size_t start = strength_start_index(*sampler, p.steps, strength);
-
-    const int64_t factor = model.vae->config().downsample_factor();
-    const std::vector<int64_t> latent_shape{1, model.vae->config().latent_channels, p.height / factor, p.width / factor};
-    // Draw order as the reference: the posterior sample, then the forward noise, then the sampler's.
-    auto stream = std::make_shared<NoiseStream>(p.seed);
-    const at::Tensor vae_eps = injection.vae_eps.defined() ? injection.vae_eps : stream->randn(latent_shape);
-    const at::Tensor noise = injection.noise.defined() ? injection.noise : stream->randn(latent_shape);
-    if (!noise.sizes().equals(latent_shape)) throw std::invalid_argument("img2img: the noise has the wrong shape");
-    sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
-
-    const at::Tensor input = image.to(model.device, at::kFloat);
-    const at::Tensor init = encode_image_latents(model, input, vae_eps.to(model.device));
-    const at::Tensor latents = sampler->add_noise(init, noise.to(init.options()), start);
+    ImageRunStart run = start_image_run(model, image, strength, p, injection);
+    const at::Tensor latents = run.sampler->add_noise(run.init, run.noise, run.start_index);
     const at::Tensor embeds = encode_prompts(model, p.prompt, p.negative_prompt, p.clip_skip);
-    GenerationResult result;
-    result.latents =
-        denoise_latents_from(model, *sampler, embeds, latents, start, p.cfg_scale, callbacks, {}, injection.on_unet_output);
-    if (!at::isfinite(result.latents).all().item<bool>())
-        throw std::runtime_error("generation produced NaN or infinite values (try another sampler or a lower CFG scale)");
-    result.image = decode_latents(model, result.latents);
-    return result;
+    return finish_generation(model, denoise_latents_from(model, *run.sampler, embeds, latents, run.start_index,
+                                                         p.cfg_scale, callbacks, {}, injection.on_unet_output));
 }
 
 }  // namespace ds

@@ -36,6 +36,18 @@ GenerationResult img2img(const StableDiffusionModel& model, const at::Tensor& im
                          const GenerationParams& params, const GenerationCallbacks& callbacks = {},
                          const PipelineInjection& injection = {});
 
+// The start of an image-conditioned run: the planned sampler (drawing from the seed's stream), the
+// model-call index where `strength` starts, the image's latents and the forward noise. Draws come
+// in the reference's order: the posterior sample, the forward noise, then the sampler's own.
+struct ImageRunStart {
+    std::unique_ptr<Sampler> sampler;
+    size_t start_index = 0;
+    at::Tensor init;   // scaling_factor * VAE posterior sample of the image
+    at::Tensor noise;  // unit normal, on the model's device
+};
+ImageRunStart start_image_run(const StableDiffusionModel& model, const at::Tensor& image, double strength,
+                              const GenerationParams& params, const PipelineInjection& injection);
+
 namespace detail {
 // Shared by img2img and inpaint: validated params with the image's size, the image on the model's device.
 GenerationParams params_for_image(const GenerationParams& params, const at::Tensor& image);

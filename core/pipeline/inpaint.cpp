@@ -7,7 +7,6 @@
 #include <string>
 
 #include "core/model/autoencoder_kl.h"
-#include "core/runtime/seeded_noise.h"
 
 namespace ds {
 
@@ -37,21 +36,11 @@ GenerationResult inpaint(const StableDiffusionModel& model, const at::Tensor& im
     const bool legacy = mode == InpaintMode::Legacy;
     const at::Tensor m = mask_to_latent_grid(mask, p.height, p.width, factor, !legacy).to(model.device);
     at::NoGradGuard no_grad;
-    SamplerConfig sampler_config = model.sampler;
-    sampler_config.karras = p.karras;
-    auto sampler = make_sampler(p.sampler, sampler_config);
-    sampler->set_timesteps(p.steps);
-    const size_t start = strength_start_index(*sampler, p.steps, strength);
-
-    const std::vector<int64_t> latent_shape{1, model.vae->config().latent_channels, p.height / factor, p.width / factor};
-    auto stream = std::make_shared<NoiseStream>(p.seed);
-    const at::Tensor vae_eps = injection.vae_eps.defined() ? injection.vae_eps : stream->randn(latent_shape);
-    const at::Tensor noise_in = injection.noise.defined() ? injection.noise : stream->randn(latent_shape);
-    if (!noise_in.sizes().equals(latent_shape)) throw std::invalid_argument("inpaint: the noise has the wrong shape");
-    sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
-
-    const at::Tensor init = encode_image_latents(model, image.to(model.device, at::kFloat), vae_eps.to(model.device));
-    const at::Tensor noise = noise_in.to(init.options());
+    ImageRunStart run = start_image_run(model, image, strength, p, injection);
+    Sampler* sampler = run.sampler.get();
+    const size_t start = run.start_index;
+    const at::Tensor& init = run.init;
+    const at::Tensor& noise = run.noise;
     const size_t last = sampler->timesteps().size() - 1;
     at::Tensor latents;
     LatentBlend blend;
@@ -70,14 +59,10 @@ GenerationResult inpaint(const StableDiffusionModel& model, const at::Tensor& im
         };
     }
     const at::Tensor embeds = encode_prompts(model, p.prompt, p.negative_prompt, p.clip_skip);
-    GenerationResult result;
-    result.latents = denoise_latents_from(model, *sampler, embeds, latents, start, p.cfg_scale, callbacks, blend,
-                                          injection.on_unet_output);
-    if (legacy) result.latents = init * (1 - m) + result.latents * m;
-    if (!at::isfinite(result.latents).all().item<bool>())
-        throw std::runtime_error("generation produced NaN or infinite values (try another sampler or a lower CFG scale)");
-    result.image = decode_latents(model, result.latents);
-    return result;
+    at::Tensor final = denoise_latents_from(model, *sampler, embeds, latents, start, p.cfg_scale, callbacks, blend,
+                                            injection.on_unet_output);
+    if (legacy) final = init * (1 - m) + final * m;
+    return finish_generation(model, std::move(final));
 }
 
 }  // namespace ds

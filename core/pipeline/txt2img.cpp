@@ -90,14 +90,28 @@ at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& l
     return model.vae->decode(latents / model.vae_scaling_factor);
 }
 
-GenerationResult txt2img(const StableDiffusionModel& model, const GenerationParams& params,
-                         const GenerationCallbacks& callbacks) {
-    validate_generation_params(params);
-    at::NoGradGuard no_grad;
+std::unique_ptr<Sampler> make_planned_sampler(const StableDiffusionModel& model, const GenerationParams& params) {
     SamplerConfig sampler_config = model.sampler;
     sampler_config.karras = params.karras;
     auto sampler = make_sampler(params.sampler, sampler_config);
     sampler->set_timesteps(params.steps);
+    return sampler;
+}
+
+GenerationResult finish_generation(const StableDiffusionModel& model, at::Tensor latents) {
+    if (!at::isfinite(latents).all().item<bool>())
+        throw std::runtime_error("generation produced NaN or infinite values (try another sampler or a lower CFG scale)");
+    GenerationResult result;
+    result.image = decode_latents(model, latents);
+    result.latents = std::move(latents);
+    return result;
+}
+
+GenerationResult txt2img(const StableDiffusionModel& model, const GenerationParams& params,
+                         const GenerationCallbacks& callbacks) {
+    validate_generation_params(params);
+    at::NoGradGuard no_grad;
+    auto sampler = make_planned_sampler(model, params);
     // Ancestral samplers continue the seeded stream, so a seed fixes the whole run.
     auto stream = std::make_shared<NoiseStream>(params.seed);
     const int64_t factor = model.vae->config().downsample_factor();
@@ -107,12 +121,7 @@ GenerationResult txt2img(const StableDiffusionModel& model, const GenerationPara
             .to(model.device);
     sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
     const at::Tensor embeds = encode_prompts(model, params.prompt, params.negative_prompt, params.clip_skip);
-    GenerationResult result;
-    result.latents = denoise_latents(model, *sampler, embeds, noise, params.cfg_scale, callbacks);
-    if (!at::isfinite(result.latents).all().item<bool>())
-        throw std::runtime_error("generation produced NaN or infinite values (try another sampler or a lower CFG scale)");
-    result.image = decode_latents(model, result.latents);
-    return result;
+    return finish_generation(model, denoise_latents(model, *sampler, embeds, noise, params.cfg_scale, callbacks));
 }
 
 }  // namespace ds

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "core/checkpoint/stable_diffusion_model.h"
@@ -73,6 +74,12 @@ at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& samp
                                 at::Tensor latents, size_t start_index, double cfg_scale,
                                 const GenerationCallbacks& callbacks, const LatentBlend& blend = {},
                                 const std::function<void(int, const at::Tensor&)>& on_unet_output = {});
+// The sampler `params` name, with the model's schedule and the params' Karras choice, planned for
+// params.steps.
+std::unique_ptr<Sampler> make_planned_sampler(const StableDiffusionModel& model, const GenerationParams& params);
+// Refuses non-finite latents with a one-line error, then decodes them into a result.
+GenerationResult finish_generation(const StableDiffusionModel& model, at::Tensor latents);
+
 // VAE decode of latents / scaling_factor, [B,3,H,W] in [-1, 1] (not clamped).
 at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents);
 
