@@ -14,6 +14,7 @@
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "app/cli/trace_writer.h"
+#include "core/builtin/builtin_model.h"
 #include "core/checkpoint/stable_diffusion_model.h"
 #include "core/image/image_tensor.h"
 #include "core/io/image_io.h"
@@ -82,15 +83,23 @@ void check_output_path(const std::string& out) {
 // A1111 draws seeds below 2^32 - 1; so do we, so that the seed can be typed into other tools.
 uint64_t random_seed() { return std::random_device{}() % 4294967295u; }
 
+bool args_mention(const std::vector<std::string>& args, const std::string& option) {
+    for (const std::string& a : args)
+        if (a == option || a.rfind(option + "=", 0) == 0) return true;
+    return false;
+}
+
 }  // namespace
 
 ArgParser generate_parser() {
     ArgParser p(
-        "generate --model PATH --prompt TEXT --out FILE [options]",
-        "Generates an image from TEXT with a Stable Diffusion 1.x/2.x model: a diffusers folder or a\n"
-        "single-file .safetensors checkpoint (pickles such as .ckpt are refused). Prints the seed used.\n"
+        "generate [--model PATH] --prompt TEXT --out FILE [options]",
+        "Generates an image from TEXT with the built-in emoji model (no --model) or a Stable Diffusion\n"
+        "1.x/2.x model: a diffusers folder or a single-file .safetensors checkpoint (pickles such as\n"
+        ".ckpt are refused). Prints the seed used.\n"
         "A PNG output carries the settings as the 'parameters' text other Stable Diffusion tools read.");
-    p.option("model", "PATH", "the model: a diffusers folder or a .safetensors checkpoint (required for now)")
+    p.option("model", "PATH", "a diffusers folder or a .safetensors checkpoint (default: the built-in model)")
+        .option("schedule", "KIND", "built-in model only: the UNet trained with the cosine or the linear schedule", "cosine")
         .option("prompt", "TEXT", "what to draw")
         .option("negative", "TEXT", "what to steer away from (the unconditional side of CFG; default: none)")
         .option("sampler", "NAME", "one of: " + known_samplers(), "euler-a")
@@ -98,8 +107,8 @@ ArgParser generate_parser() {
         .option("steps", "N", "denoising steps, 1..1000", "25")
         .option("cfg", "S", "classifier-free guidance scale, 0..100 (1: no guidance)", "7.5")
         .option("seed", "N", "seed of the initial noise (default: random, printed)")
-        .option("width", "W", "image width, a multiple of 8 in 64..4096", "512")
-        .option("height", "H", "image height, a multiple of 8 in 64..4096", "512")
+        .option("width", "W", "image width, a multiple of 8 in 64..4096 (default: the model's, 512 for SD, 64 built-in)")
+        .option("height", "H", "image height, a multiple of 8 in 64..4096 (default: the model's)")
         .option("tokenizer", "DIR",
                 "CLIP tokenizer folder (vocab.json, merges.txt) for a single-file checkpoint")
         .option("clip-skip", "N",
@@ -116,11 +125,13 @@ int run_generate(const std::vector<std::string>& args) {
         write_stdout(p.help_text());
         return 0;
     }
-    if (!p.has("model"))
-        throw UsageError(
-            "missing required option '--model PATH': there is no built-in model yet; give a diffusers "
-            "folder or a single-file .safetensors checkpoint");
-    const std::string model_path = p.value("model");
+    const std::string model_path = p.has("model") ? p.value("model") : "builtin";
+    const bool builtin = model_path == "builtin";
+    const std::string schedule = p.value("schedule");
+    if (schedule != "cosine" && schedule != "linear")
+        throw UsageError("--schedule must be cosine or linear, got '" + schedule + "'");
+    if (!builtin && p.has("model") && args_mention(args, "--schedule"))
+        throw UsageError("--schedule chooses between the built-in model's UNets; a checkpoint has its own");
     GenerationParams params;
     params.prompt = p.value("prompt");
     if (p.has("negative")) params.negative_prompt = p.value("negative");
@@ -132,8 +143,9 @@ int run_generate(const std::vector<std::string>& args) {
     params.cfg_scale = parse_number(p.value("cfg"), "--cfg");
     if (params.cfg_scale < 0 || params.cfg_scale > 100)
         throw UsageError("--cfg: " + p.value("cfg") + " is outside [0, 100]");
-    params.width = parse_side(p.value("width"), "--width");
-    params.height = parse_side(p.value("height"), "--height");
+    // 0 = the model's native size, known once it is loaded.
+    params.width = p.has("width") ? parse_side(p.value("width"), "--width") : 0;
+    params.height = p.has("height") ? parse_side(p.value("height"), "--height") : 0;
     if (p.has("clip-skip")) {
         params.clip_skip = parse_int(p.value("clip-skip"), "--clip-skip");
         if (params.clip_skip < 1 || params.clip_skip > 12)
@@ -149,16 +161,30 @@ int run_generate(const std::vector<std::string>& args) {
         if (std::filesystem::exists(trace_dir, ec) && !std::filesystem::is_directory(trace_dir, ec))
             throw UsageError("--trace: '" + trace_dir + "' is a file, not a folder");
     }
-    try {
-        validate_generation_params(params);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
+    auto validate = [](const GenerationParams& checked) {
+        try {
+            validate_generation_params(checked);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+    };
+    {  // everything but a size left to the model is checked before the (slow) load
+        GenerationParams checked = params;
+        if (checked.width == 0) checked.width = 64;
+        if (checked.height == 0) checked.height = 64;
+        validate(checked);
     }
 
     ModelLoadOptions load_options;
     if (p.has("tokenizer")) load_options.tokenizer_dir = p.value("tokenizer");
     const Clock::time_point load_start = Clock::now();
-    const StableDiffusionModel model = load_stable_diffusion(model_path, load_options);
+    BuiltinModelOptions builtin_options;
+    builtin_options.variant = schedule;
+    const StableDiffusionModel model =
+        builtin ? load_builtin_model(builtin_options) : load_stable_diffusion(model_path, load_options);
+    if (params.width == 0) params.width = static_cast<int>(model.native_size);
+    if (params.height == 0) params.height = static_cast<int>(model.native_size);
+    validate(params);
     write_progress("loaded " + model.name + " (" + model.version + ", " + layout_name(model.layout) +
                    ") in " + fixed(seconds_since(load_start), 1) + " s");
     write_stdout("seed: " + std::to_string(params.seed) + (seed_given ? "\n" : " (random)\n"));

@@ -33,6 +33,12 @@ int run_generate(const std::vector<std::string>& args);
 ArgParser info_parser();
 int run_info(const std::vector<std::string>& args);
 
+ArgParser train_parser();
+int run_train(const std::vector<std::string>& args);
+
+ArgParser dataset_parser();
+int run_dataset(const std::vector<std::string>& args);
+
 const std::vector<Command>& commands();
 
 // One line of progress on the terminal's stderr, shown at once (main() holds the rest of stderr

@@ -24,6 +24,8 @@ const std::vector<Command>& commands() {
         {"sample-image", "write the built-in sample picture", sample_image_parser, run_sample_image},
         {"generate", "generate an image from a prompt with a Stable Diffusion model", generate_parser, run_generate},
         {"info", "describe a Stable Diffusion model (layout, version, parameters, notes)", info_parser, run_info},
+        {"dataset", "build the emoji training shard from emoji-datasource packages", dataset_parser, run_dataset},
+        {"train", "train the built-in model (tokenizer, vae, unet, inpaint) and export it", train_parser, run_train},
     };
     return list;
 }

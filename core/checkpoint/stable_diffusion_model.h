@@ -2,6 +2,7 @@
 // A Stable Diffusion 1.x/2.x model loaded from disk: a diffusers folder or a single-file
 // (original LDM layout) .safetensors checkpoint, whose configuration is inferred from the shapes.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -37,6 +38,11 @@ struct StableDiffusionModel {
     std::string version;  // "SD 1.x" or "SD 2.x"
     ModelLayout layout = ModelLayout::DiffusersFolder;
     std::shared_ptr<const ClipTokenizer> tokenizer;
+    // Prompt -> context_length token ids, for models whose tokenizer is not CLIP's (the built-in
+    // model's sentencepiece one); when unset the CLIP tokenizer pads to context_length.
+    std::function<std::vector<int64_t>(const std::string&)> prompt_tokens;
+    int64_t context_length = 77;
+    int64_t native_size = 512;          // the image side the model was trained at
     std::shared_ptr<const ClipTextModel> text_encoder;
     std::shared_ptr<const UNet2DCondition> unet;
     std::shared_ptr<const AutoencoderKL> vae;

@@ -168,7 +168,7 @@ at::Tensor UNet2DCondition::forward(const at::Tensor& sample_in, const at::Tenso
         throw std::invalid_argument("UNet: timesteps must be a scalar or have one entry per sample, got " +
                                     shape_string(timesteps.sizes()));
     }
-    at::NoGradGuard no_grad;
+    // No NoGradGuard here: training differentiates through forward(); inference callers hold one.
     at::Tensor sample = sample_in.to(at::kFloat);
     const at::Tensor context = context_in.to(sample.device(), at::kFloat);
     // diffusers broadcasts a scalar timestep to the batch before embedding it.

@@ -13,8 +13,18 @@ std::string shape_string(at::IntArrayRef shape) {
     return out.str();
 }
 
+WeightMap WeightMap::with_initializer(Initializer init) {
+    WeightMap map;
+    map.initializer_ = std::move(init);
+    return map;
+}
+
 at::Tensor WeightMap::get(const std::string& name, std::vector<int64_t> shape, at::ScalarType dtype) const {
     auto it = tensors_.find(name);
+    if (it == tensors_.end() && initializer_ && !shape.empty()) {
+        tensors_[name] = initializer_(name, shape);
+        it = tensors_.find(name);
+    }
     if (it == tensors_.end()) {
         missing_.push_back(name);
         return {};

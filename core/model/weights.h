@@ -5,6 +5,7 @@
 // layout); checkpoint/ converts other layouts to them.
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -21,6 +22,12 @@ class WeightMap {
 public:
     WeightMap() = default;
     explicit WeightMap(std::map<std::string, at::Tensor> tensors) : tensors_(std::move(tensors)) {}
+
+    // Creates the tensor a network asks for (name, shape) when the map has none: how fresh networks
+    // are built for training. Networks are built by loading (get() calls), so a map with an
+    // initializer yields every parameter of any architecture without a second list of names.
+    using Initializer = std::function<at::Tensor(const std::string& name, const std::vector<int64_t>& shape)>;
+    static WeightMap with_initializer(Initializer init);
 
     void insert(const std::string& name, at::Tensor tensor) { tensors_[name] = std::move(tensor); }
     bool contains(const std::string& name) const { return tensors_.count(name) != 0; }
@@ -41,7 +48,9 @@ public:
     void check(const std::string& what, const std::string& prefix = "", bool strict = true) const;
 
 private:
-    std::map<std::string, at::Tensor> tensors_;
+    // mutable: get() of a map with an initializer stores what it creates.
+    mutable std::map<std::string, at::Tensor> tensors_;
+    Initializer initializer_;
     mutable std::set<std::string> used_;
     mutable std::vector<std::string> missing_;
     mutable std::vector<std::string> wrong_shape_;

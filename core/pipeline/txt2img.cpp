@@ -30,11 +30,15 @@ void validate_generation_params(const GenerationParams& p) {
 
 at::Tensor encode_prompts(const StableDiffusionModel& model, const std::string& prompt, const std::string& negative,
                           int clip_skip) {
-    const ClipEncoding neg = model.tokenizer->encode_padded(negative, 77);
-    const ClipEncoding pos = model.tokenizer->encode_padded(prompt, 77);
-    std::vector<int64_t> ids(neg.input_ids);
-    ids.insert(ids.end(), pos.input_ids.begin(), pos.input_ids.end());
-    const at::Tensor id_tensor = at::tensor(ids, at::kLong).view({2, 77}).to(model.device);
+    const int64_t n = model.context_length;
+    auto tokens = [&](const std::string& text) {
+        return model.prompt_tokens ? model.prompt_tokens(text)
+                                   : model.tokenizer->encode_padded(text, static_cast<int>(n)).input_ids;
+    };
+    std::vector<int64_t> ids = tokens(negative);
+    const std::vector<int64_t> pos = tokens(prompt);
+    ids.insert(ids.end(), pos.begin(), pos.end());
+    const at::Tensor id_tensor = at::tensor(ids, at::kLong).view({2, n}).to(model.device);
     const ClipTextOutput out = model.text_encoder->forward(id_tensor, clip_skip > 0 ? clip_skip : model.clip_skip);
     return out.conditioning();
 }
@@ -113,11 +117,16 @@ GenerationResult txt2img(const StableDiffusionModel& model, const GenerationPara
     at::NoGradGuard no_grad;
     auto sampler = make_planned_sampler(model, params);
     // Ancestral samplers continue the seeded stream, so a seed fixes the whole run.
+    if (model.unet->config().in_channels != model.vae->config().latent_channels) {
+        throw std::invalid_argument("this is an inpainting model (its UNet takes " +
+                                    std::to_string(model.unet->config().in_channels) +
+                                    " input channels): use it for inpainting, not text-to-image");
+    }
     auto stream = std::make_shared<NoiseStream>(params.seed);
     const int64_t factor = model.vae->config().downsample_factor();
     // Drawn on the CPU whatever the device, so a seed gives the same image everywhere.
     const at::Tensor noise =
-        stream->randn({1, model.unet->config().in_channels, params.height / factor, params.width / factor})
+        stream->randn({1, model.vae->config().latent_channels, params.height / factor, params.width / factor})
             .to(model.device);
     sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
     const at::Tensor embeds = encode_prompts(model, params.prompt, params.negative_prompt, params.clip_skip);

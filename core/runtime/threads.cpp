@@ -3,6 +3,8 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 namespace ds {
@@ -11,6 +13,15 @@ int hardware_cores() { return std::max(1u, std::thread::hardware_concurrency());
 
 int configure_threads(ThreadRole role, int override_count) {
     int count = override_count;
+    if (count <= 0) {
+        // DS_THREADS=N: the user's choice for a process sharing the machine (a background training
+        // run, a build beside it), where all cores would oversubscribe.
+        if (const char* env = std::getenv("DS_THREADS")) {
+            char* end = nullptr;
+            const long n = std::strtol(env, &end, 10);
+            if (end != env && *end == '\0' && n > 0 && n <= 1024) count = static_cast<int>(n);
+        }
+    }
     if (count <= 0) {
         // Studio: every core as well. The UI thread is idle while the worker computes, and the
         // worker runs at low OS priority, so the event loop still gets a core when it needs one;

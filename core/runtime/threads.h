@@ -8,7 +8,8 @@ enum class ThreadRole {
 };
 
 int hardware_cores();
-// Sets the pool (and OpenMP/OpenBLAS) to the role's count, or `override_count` when > 0.
+// Sets the pool (and OpenMP/OpenBLAS) to `override_count` when > 0, else to $DS_THREADS when set
+// to a positive integer, else to the role's count.
 // Returns the count now in effect.
 int configure_threads(ThreadRole role, int override_count = 0);
 

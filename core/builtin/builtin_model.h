@@ -1,0 +1,26 @@
+#pragma once
+// Loads the shipped built-in model (resources/models/builtin, written by `train export`) as a
+// StableDiffusionModel, so every pipeline and sampler runs it exactly as it runs an SD checkpoint.
+// Variants: "cosine" and "linear" (text-to-image UNets trained with that noise schedule, each with
+// its own jointly trained text encoder) and "inpaint" (the 9-channel inpainting UNet).
+#include <string>
+#include <vector>
+
+#include "core/checkpoint/stable_diffusion_model.h"
+
+namespace ds {
+
+struct BuiltinModelOptions {
+    std::string dir;               // "" = find_builtin_model_dir()
+    std::string variant = "cosine";
+    std::string device = "auto";
+};
+
+// Throws std::runtime_error (ModelError, WeightError, SafetensorsError) with one line naming the
+// problem: no model folder, an unknown or missing variant, a broken file.
+StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options = {});
+
+// The variants present in a model folder (those with both weight files), in the order above.
+std::vector<std::string> builtin_variants(const std::string& dir);
+
+}  // namespace ds

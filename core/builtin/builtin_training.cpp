@@ -1,0 +1,293 @@
+#include "core/builtin/builtin_training.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/builtin/builtin_tokenizer.h"
+#include "core/data/emoji_batch.h"
+#include "core/data/emoji_shard.h"
+#include "core/io/atomic_file.h"
+#include "core/io/safetensors.h"
+#include "core/model/autoencoder_kl.h"
+#include "core/model/weights.h"
+#include "core/training/autoencoder_training.h"
+#include "core/training/learning_rate.h"
+#include "core/training/text_to_image_training.h"
+
+namespace fs = std::filesystem;
+
+namespace ds {
+namespace {
+
+std::string work_file(const BuiltinTrainOptions& o, const std::string& name) { return (fs::path(o.work_dir) / name).string(); }
+
+void say(const BuiltinTrainOptions& o, const std::string& line) {
+    if (o.log) o.log(line);
+}
+
+void check_options(const BuiltinTrainOptions& o) {
+    if (o.steps < 1) throw std::invalid_argument("--steps must be at least 1");
+    if (o.batch < 1 || o.batch > 4096) throw std::invalid_argument("--batch must be between 1 and 4096");
+    if (!(o.learning_rate > 0 && o.learning_rate < 1)) throw std::invalid_argument("--lr must be in (0, 1)");
+    std::error_code ec;
+    fs::create_directories(o.work_dir, ec);
+    if (!fs::is_directory(o.work_dir)) throw std::runtime_error("cannot create the work folder " + o.work_dir);
+}
+
+// The training split's indices, drawn as epochs of shuffled order: batch `step` is a fixed function of
+// (seed, step), so a resumed run sees the batches the uninterrupted one would have.
+std::vector<int64_t> batch_indices(const std::vector<int64_t>& pool, int64_t batch, int64_t step, uint64_t seed) {
+    const int64_t n = static_cast<int64_t>(pool.size());
+    std::vector<int64_t> out;
+    out.reserve(static_cast<size_t>(batch));
+    for (int64_t k = 0; k < batch; ++k) {
+        const int64_t flat = step * batch + k;
+        const int64_t epoch = flat / n, pos = flat % n;
+        // Each epoch's permutation comes from its own seeded shuffle; cached per call is enough at
+        // these sizes (a few thousand indices).
+        static thread_local std::pair<std::pair<uint64_t, int64_t>, std::vector<int64_t>> cache;
+        if (cache.first != std::make_pair(seed, epoch) || cache.second.size() != pool.size()) {
+            cache.first = {seed, epoch};
+            cache.second = pool;
+            std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
+            std::shuffle(cache.second.begin(), cache.second.end(), rng);
+        }
+        out.push_back(cache.second[static_cast<size_t>(pos)]);
+    }
+    return out;
+}
+
+// The training split with every emoji that has no skin-tone variants counted three times: the five
+// (or 25) skin variations of people emoji would otherwise make "people and body" 60% of the batches.
+std::vector<int64_t> training_pool(const EmojiShard& shard) {
+    std::vector<int64_t> pool;
+    for (int64_t i : split_indices(shard, false)) {
+        const int copies = shard.records[static_cast<size_t>(i)].skin_tones.empty() ? 3 : 1;
+        for (int c = 0; c < copies; ++c) pool.push_back(i);
+    }
+    return pool;
+}
+
+BuiltinConfig config_for(const BuiltinTokenizer& tokenizer) {
+    BuiltinConfig c = default_builtin_config(tokenizer.vocab_size());
+    c.text_encoder.bos_token_id = tokenizer.bos_id();
+    c.text_encoder.eos_token_id = tokenizer.eos_id();
+    c.text_encoder.pad_token_id = tokenizer.eos_id();
+    return c;
+}
+
+BuiltinTokenizer load_tokenizer(const BuiltinTrainOptions& o) {
+    const std::string path = work_file(o, "tokenizer.model");
+    if (!fs::exists(path)) throw std::runtime_error("no " + path + ": run the tokenizer stage first");
+    return BuiltinTokenizer::load(path, default_builtin_config(1).context_length);
+}
+
+AutoencoderKL load_trained_vae(const std::string& work_dir, const AutoencoderConfig& config) {
+    const std::string path = (fs::path(work_dir) / "vae.ckpt.safetensors").string();
+    if (!fs::exists(path)) throw std::runtime_error("no " + path + ": run the vae stage first");
+    const TrainCheckpoint c = load_train_checkpoint(path);
+    return AutoencoderKL::load(config, WeightMap(c.ema));
+}
+
+TrainingLoopOptions loop_options(const BuiltinTrainOptions& o, const std::string& log_name) {
+    TrainingLoopOptions l;
+    l.total_steps = o.steps;
+    l.checkpoint_every = o.checkpoint_every;
+    l.loss_log_path = work_file(o, log_name);
+    l.on_progress = o.on_progress;
+    l.cancel = o.cancel;
+    return l;
+}
+
+// Random inpainting masks on the image grid [B, 1, H, W] (1 = repaint): one to three rectangles, or
+// (one time in four) the whole image so the model also works as plain text-to-image.
+at::Tensor random_masks(int64_t batch, int64_t size, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    at::Tensor m = at::zeros({batch, 1, size, size});
+    for (int64_t b = 0; b < batch; ++b) {
+        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.25) {
+            m[b].fill_(1.0);
+            continue;
+        }
+        const int rects = 1 + static_cast<int>(rng() % 3);
+        for (int r = 0; r < rects; ++r) {
+            const int64_t w = size / 8 + static_cast<int64_t>(rng() % static_cast<uint64_t>(size * 5 / 8));
+            const int64_t h = size / 8 + static_cast<int64_t>(rng() % static_cast<uint64_t>(size * 5 / 8));
+            const int64_t x = static_cast<int64_t>(rng() % static_cast<uint64_t>(size - w + 1));
+            const int64_t y = static_cast<int64_t>(rng() % static_cast<uint64_t>(size - h + 1));
+            m[b].narrow(1, y, h).narrow(2, x, w).fill_(1.0);
+        }
+    }
+    return m;
+}
+
+void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
+    check_options(o);
+    const EmojiShard shard = read_emoji_shard(o.shard_path);
+    const BuiltinTokenizer tokenizer = load_tokenizer(o);
+    BuiltinConfig config = config_for(tokenizer);
+    const AutoencoderKL vae = load_trained_vae(o.work_dir, config.vae);
+    const double scale = builtin_latent_scaling_factor(o.shard_path, o.work_dir);
+    const std::string variant = inpainting ? "inpaint" : schedule_kind_name(o.schedule);
+    const std::string ckpt_path = work_file(o, "unet-" + variant + ".ckpt.safetensors");
+    UNetConfig unet_config = inpainting ? inpainting_unet_config(config.unet) : config.unet;
+    ScheduleConfig schedule;
+    schedule.kind = inpainting ? ScheduleKind::Cosine : o.schedule;
+    TextToImageTrainer trainer(config.text_encoder, unet_config, schedule, o.seed);
+    int64_t start = 0;
+    if (!o.restart && fs::exists(ckpt_path)) {
+        const TrainCheckpoint c = load_train_checkpoint(ckpt_path);
+        trainer.restore(c);
+        start = c.step;
+        say(o, "resuming " + variant + " from step " + std::to_string(start));
+    } else if (inpainting) {
+        const std::string from = work_file(o, "unet-cosine.ckpt.safetensors");
+        if (!fs::exists(from)) throw std::runtime_error("no " + from + ": the inpainting UNet starts from the cosine one");
+        trainer.initialise_from(load_train_checkpoint(from).ema);
+        say(o, "inpainting UNet initialised from the cosine text-to-image weights");
+    }
+    const std::vector<int64_t> pool = training_pool(shard);
+    if (pool.empty()) throw std::runtime_error(o.shard_path + ": the training split is empty");
+    LearningRateSchedule lr{o.learning_rate, std::min<int64_t>(200, o.steps / 10), 0.1};
+    const int64_t f = config.vae.downsample_factor();
+    auto step = [&](int64_t i) {
+        const uint64_t seed = o.seed * 7919ULL + static_cast<uint64_t>(i);
+        const EmojiBatch b = sample_emoji_batch(shard, batch_indices(pool, o.batch, i, o.seed), seed);
+        TextToImageBatch batch;
+        {
+            at::NoGradGuard no_grad;
+            at::Generator gen = at::detail::createCPUGenerator(seed ^ 0x5bd1e995ULL);
+            const EncoderOutput posterior = vae.encode(b.images);
+            batch.latents = posterior.sample(at::normal(0.0, 1.0, posterior.mean.sizes(), gen)) * scale;
+            if (inpainting) {
+                const at::Tensor mask = random_masks(b.images.size(0), b.images.size(2), seed);
+                const at::Tensor masked = vae.encode(b.images * (1.0 - mask)).mean * scale;
+                // A latent cell is masked when any of its pixels is (max-pool), as the pipeline maps masks.
+                const at::Tensor latent_mask = at::max_pool2d(mask, {f, f}, {f, f});
+                batch.conditioning = at::cat({latent_mask, masked}, 1);
+            }
+        }
+        batch.token_ids = tokenizer.encode_batch(b.captions);
+        return trainer.step(batch, lr.at(i, o.steps), seed);
+    };
+    auto save = [&](int64_t done) {
+        TrainCheckpoint c = trainer.checkpoint(done);
+        c.info["variant"] = variant;
+        c.info["schedule"] = schedule_kind_name(schedule.kind);
+        c.info["scaling_factor"] = std::to_string(scale);
+        c.info["batch"] = std::to_string(o.batch);
+        save_train_checkpoint(ckpt_path, c);
+    };
+    const int64_t done = run_training_loop(start, loop_options(o, "unet-" + variant + "-loss.csv"), step, save);
+    say(o, variant + ": " + std::to_string(done) + " of " + std::to_string(o.steps) + " steps, checkpoint " + ckpt_path);
+}
+
+}  // namespace
+
+std::string train_builtin_tokenizer_stage(const BuiltinTrainOptions& o) {
+    check_options(o);
+    const EmojiShard shard = read_emoji_shard(o.shard_path);
+    const std::string model = train_builtin_tokenizer(shard, work_file(o, "tokenizer"), o.vocab_size);
+    say(o, "tokenizer: " + model);
+    return model;
+}
+
+void train_builtin_autoencoder_stage(const BuiltinTrainOptions& o) {
+    check_options(o);
+    const EmojiShard shard = read_emoji_shard(o.shard_path);
+    const BuiltinConfig config = default_builtin_config(1);
+    AutoencoderTrainer trainer(config.vae, o.seed);
+    const std::string ckpt_path = work_file(o, "vae.ckpt.safetensors");
+    int64_t start = 0;
+    if (!o.restart && fs::exists(ckpt_path)) {
+        const TrainCheckpoint c = load_train_checkpoint(ckpt_path);
+        trainer.restore(c);
+        start = c.step;
+        say(o, "resuming the autoencoder from step " + std::to_string(start));
+    }
+    const std::vector<int64_t> pool = training_pool(shard);
+    if (pool.empty()) throw std::runtime_error(o.shard_path + ": the training split is empty");
+    LearningRateSchedule lr{o.learning_rate, std::min<int64_t>(100, o.steps / 10), 0.1};
+    EmojiBatchOptions batch_options;
+    batch_options.empty_caption_probability = 0;
+    auto step = [&](int64_t i) {
+        const uint64_t seed = o.seed * 104729ULL + static_cast<uint64_t>(i);
+        const EmojiBatch b = sample_emoji_batch(shard, batch_indices(pool, o.batch, i, o.seed), seed, batch_options);
+        return trainer.step(b.images, lr.at(i, o.steps), seed);
+    };
+    auto save = [&](int64_t done) { save_train_checkpoint(ckpt_path, trainer.checkpoint(done)); };
+    const int64_t done = run_training_loop(start, loop_options(o, "vae-loss.csv"), step, save);
+    say(o, "autoencoder: " + std::to_string(done) + " of " + std::to_string(o.steps) + " steps, checkpoint " + ckpt_path);
+}
+
+void train_builtin_unet_stage(const BuiltinTrainOptions& o) { run_text_to_image(o, false); }
+void train_builtin_inpainting_stage(const BuiltinTrainOptions& o) { run_text_to_image(o, true); }
+
+double builtin_latent_scaling_factor(const std::string& shard_path, const std::string& work_dir) {
+    at::NoGradGuard no_grad;
+    const EmojiShard shard = read_emoji_shard(shard_path);
+    const AutoencoderKL vae = load_trained_vae(work_dir, default_builtin_config(1).vae);
+    std::vector<int64_t> pool = split_indices(shard, false);
+    if (pool.size() > 512) pool.resize(512);
+    if (pool.empty()) throw std::runtime_error(shard_path + ": the training split is empty");
+    const at::Tensor images = composite(shard.images.index_select(0, at::tensor(pool, at::kLong)), emoji_background("white")) * 2.0 - 1.0;
+    const double std = vae.encode(images).mean.std().item<double>();
+    if (!(std > 1e-6)) throw std::runtime_error("the autoencoder's latents have no spread: retrain the vae stage");
+    return 1.0 / std;
+}
+
+namespace {
+
+void write_fp16(const std::string& path, const std::map<std::string, at::Tensor>& weights) {
+    std::vector<std::pair<std::string, at::Tensor>> list;
+    for (const auto& [name, t] : weights) list.emplace_back(name, t.detach().to(at::kHalf));
+    write_safetensors(path, list, {{"format", "pt"}});
+}
+
+}  // namespace
+
+void export_builtin_model(const std::string& work_dir, const std::string& out_dir,
+                          const std::function<void(const std::string&)>& log) {
+    auto say_line = [&](const std::string& s) { if (log) log(s); };
+    const fs::path work(work_dir), out(out_dir);
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    const std::string tokenizer_path = (work / "tokenizer.model").string();
+    const BuiltinTokenizer tokenizer = BuiltinTokenizer::load(tokenizer_path, default_builtin_config(1).context_length);
+    BuiltinConfig config = config_for(tokenizer);
+    const TrainCheckpoint vae = load_train_checkpoint((work / "vae.ckpt.safetensors").string());
+    int exported = 0;
+    std::ostringstream variants;
+    for (const std::string variant : {"cosine", "linear", "inpaint"}) {
+        const fs::path ckpt = work / ("unet-" + variant + ".ckpt.safetensors");
+        if (!fs::exists(ckpt)) continue;
+        const TrainCheckpoint c = load_train_checkpoint(ckpt.string());
+        config.vae.scaling_factor = std::stod(c.info.at("scaling_factor"));
+        std::map<std::string, at::Tensor> text, unet;
+        for (const auto& [name, t] : c.ema) {
+            if (name.rfind("text_encoder/", 0) == 0) text[name.substr(13)] = t;
+            else if (name.rfind("unet/", 0) == 0) unet[name.substr(5)] = t;
+        }
+        fs::create_directories(out / variant, ec);
+        write_fp16((out / variant / "text_encoder.safetensors").string(), text);
+        write_fp16((out / variant / "unet.safetensors").string(), unet);
+        say_line("exported " + variant + " (" + std::to_string(c.step) + " steps)");
+        ++exported;
+    }
+    if (exported == 0) throw std::runtime_error("no trained UNet in " + work_dir);
+    write_fp16((out / "vae.safetensors").string(), vae.ema);
+    fs::copy_file(tokenizer_path, out / "tokenizer.model", fs::copy_options::overwrite_existing);
+    AtomicFile json((out / "model.json").string());
+    const std::string text = builtin_config_json(config);
+    json.write(text);
+    json.commit();
+    say_line("wrote " + out.string());
+}
+
+}  // namespace ds

@@ -1,0 +1,52 @@
+#pragma once
+// The built-in model's training stages, as `diffusion-studio-cli train` runs them, each resumable
+// from its checkpoint in the work folder:
+//   tokenizer  -> tokenizer.model (sentencepiece on the captions)
+//   vae        -> vae.ckpt.safetensors, vae-loss.csv
+//   unet       -> unet-<schedule>.ckpt.safetensors, unet-<schedule>-loss.csv (text encoder + UNet)
+//   inpaint    -> unet-inpaint.ckpt.safetensors (9-channel UNet started from the cosine one)
+// and the export of the EMA weights as the shipped model (fp16 safetensors + model.json).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/builtin/builtin_config.h"
+#include "core/schedule/noise_schedule.h"
+#include "core/training/training_loop.h"
+
+namespace ds {
+
+class CancelToken;
+
+struct BuiltinTrainOptions {
+    std::string shard_path;
+    std::string work_dir;
+    int64_t steps = 1000;
+    int64_t batch = 32;
+    double learning_rate = 3e-4;
+    uint64_t seed = 1;
+    int64_t checkpoint_every = 100;
+    bool restart = false;  // ignore an existing checkpoint
+    ScheduleKind schedule = ScheduleKind::Cosine;
+    int vocab_size = 1000;
+    std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
+    std::function<void(const TrainingProgress&)> on_progress;
+    const CancelToken* cancel = nullptr;
+};
+
+std::string train_builtin_tokenizer_stage(const BuiltinTrainOptions& options);
+void train_builtin_autoencoder_stage(const BuiltinTrainOptions& options);
+void train_builtin_unet_stage(const BuiltinTrainOptions& options);
+void train_builtin_inpainting_stage(const BuiltinTrainOptions& options);
+
+// Writes the shipped model into out_dir: model.json, tokenizer.model, vae.safetensors and, for each
+// trained variant, <variant>/text_encoder.safetensors + <variant>/unet.safetensors (fp16 EMA
+// weights). Variants without a checkpoint are skipped; the VAE and one variant are required.
+void export_builtin_model(const std::string& work_dir, const std::string& out_dir,
+                          const std::function<void(const std::string&)>& log = {});
+
+// 1 / std of the VAE's latent means over (up to) 512 training images on white: the latent scaling
+// factor that gives the diffusion model unit-variance inputs (Rombach et al. 2022, sec. 4.3.2).
+double builtin_latent_scaling_factor(const std::string& shard_path, const std::string& work_dir);
+
+}  // namespace ds

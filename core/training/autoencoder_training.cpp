@@ -1,0 +1,91 @@
+#include "core/training/autoencoder_training.h"
+
+#include <ATen/ATen.h>
+
+#include <stdexcept>
+
+#include "core/model/autoencoder_kl.h"
+#include "core/runtime/seeded_noise.h"
+#include "core/training/ema.h"
+#include "core/training/parameter_init.h"
+
+namespace ds {
+
+AutoencoderLoss autoencoder_loss(const AutoencoderKL& vae, const at::Tensor& images, const at::Tensor& eps,
+                                 double kl_weight) {
+    const EncoderOutput posterior = vae.encode(images);
+    const at::Tensor reconstruction = vae.decode(posterior.sample(eps));
+    AutoencoderLoss loss;
+    loss.reconstruction = (reconstruction - images).abs().mean();
+    // KL of a diagonal Gaussian to N(0, I), summed per image (Kingma & Welling 2014, appendix B).
+    const at::Tensor kl_per_image =
+        0.5 * (posterior.mean.pow(2) + posterior.logvar.exp() - 1.0 - posterior.logvar).flatten(1).sum(1);
+    loss.kl = kl_per_image.mean();
+    const double elements = static_cast<double>(images[0].numel());
+    loss.total = loss.reconstruction + loss.kl * (kl_weight / elements);
+    return loss;
+}
+
+struct AutoencoderTrainer::State {
+    WeightMap weights;
+    AutoencoderKL model;
+    std::map<std::string, at::Tensor> params;
+    AdamW optimizer;
+    Ema ema;
+    State(WeightMap w, AutoencoderKL m, std::map<std::string, at::Tensor> p, AdamWOptions o, double decay)
+        : weights(std::move(w)), model(std::move(m)), params(p), optimizer(p, o), ema(p, decay) {}
+};
+
+AutoencoderTrainer::AutoencoderTrainer(const AutoencoderConfig& config, uint64_t seed, AdamWOptions options) {
+    WeightMap weights = trainable_weight_map(seed);
+    AutoencoderKL model = AutoencoderKL::load(config, weights);
+    const std::map<std::string, at::Tensor> params = weights.tensors();
+    s_ = std::make_unique<State>(std::move(weights), std::move(model), params, options, ema_decay);
+}
+
+AutoencoderTrainer::~AutoencoderTrainer() = default;
+
+TrainingStepResult AutoencoderTrainer::step(const at::Tensor& images, double learning_rate, uint64_t noise_seed) {
+    const at::Tensor x = images.to(at::kFloat);
+    const int64_t f = s_->model.config().downsample_factor();
+    const at::Tensor eps = seeded_randn(noise_seed, {x.size(0), s_->model.config().latent_channels, x.size(2) / f, x.size(3) / f});
+    s_->optimizer.zero_grad();
+    const AutoencoderLoss loss = autoencoder_loss(s_->model, x, eps, kl_weight);
+    loss.total.backward();
+    s_->optimizer.step(learning_rate);
+    s_->ema.update(s_->params);
+    return {loss.total.item<double>(), learning_rate};
+}
+
+TrainCheckpoint AutoencoderTrainer::checkpoint(int64_t step) const {
+    TrainCheckpoint c;
+    c.params = s_->params;
+    c.ema = s_->ema.shadow();
+    c.optimizer = s_->optimizer.state();
+    c.step = step;
+    c.info = {{"kind", "autoencoder"}, {"ema_updates", std::to_string(s_->ema.updates())},
+              {"optimizer_steps", std::to_string(s_->optimizer.steps())}};
+    return c;
+}
+
+void AutoencoderTrainer::restore(const TrainCheckpoint& c) {
+    if (c.info.count("kind") && c.info.at("kind") != "autoencoder") {
+        throw std::runtime_error("the checkpoint is a " + c.info.at("kind") + " checkpoint, not an autoencoder one");
+    }
+    at::NoGradGuard no_grad;
+    for (auto& [name, p] : s_->params) {
+        auto it = c.params.find(name);
+        if (it == c.params.end() || !it->second.sizes().equals(p.sizes())) {
+            throw std::runtime_error("the checkpoint does not fit the autoencoder: " + name);
+        }
+        p.copy_(it->second);
+    }
+    s_->ema.load(c.ema, std::stoll(c.info.count("ema_updates") ? c.info.at("ema_updates") : "0"));
+    s_->optimizer.load_state(c.optimizer, std::stoll(c.info.count("optimizer_steps") ? c.info.at("optimizer_steps") : "0"));
+}
+
+const AutoencoderKL& AutoencoderTrainer::model() const { return s_->model; }
+
+std::map<std::string, at::Tensor> AutoencoderTrainer::ema_weights() const { return s_->ema.shadow(); }
+
+}  // namespace ds

@@ -1,0 +1,151 @@
+#include "core/training/text_to_image_training.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <stdexcept>
+
+#include "core/diffusion/forward_process.h"
+#include "core/model/clip_text_model.h"
+#include "core/model/unet2d_condition.h"
+#include "core/training/ema.h"
+#include "core/training/parameter_init.h"
+
+namespace ds {
+namespace {
+
+const std::string kText = "text_encoder/";
+const std::string kUnet = "unet/";
+
+std::map<std::string, at::Tensor> prefixed(const WeightMap& w, const std::string& prefix) {
+    std::map<std::string, at::Tensor> out;
+    for (const auto& [name, t] : w.tensors()) out[prefix + name] = t;
+    return out;
+}
+
+std::map<std::string, at::Tensor> component(const std::map<std::string, at::Tensor>& all, const std::string& prefix) {
+    std::map<std::string, at::Tensor> out;
+    for (const auto& [name, t] : all) {
+        if (name.compare(0, prefix.size(), prefix) == 0) out[name.substr(prefix.size())] = t;
+    }
+    return out;
+}
+
+}  // namespace
+
+struct TextToImageTrainer::State {
+    WeightMap text_weights, unet_weights;
+    ClipTextModel text;
+    UNet2DCondition unet;
+    NoiseSchedule schedule;
+    std::map<std::string, at::Tensor> params;
+    AdamW optimizer;
+    Ema ema;
+};
+
+TextToImageTrainer::TextToImageTrainer(const ClipTextConfig& text_config, const UNetConfig& unet_config,
+                                       const ScheduleConfig& schedule, uint64_t seed, AdamWOptions options) {
+    WeightMap text_weights = trainable_weight_map(seed);
+    WeightMap unet_weights = trainable_weight_map(seed + 1);
+    ClipTextModel text = ClipTextModel::load(text_config, text_weights);
+    UNet2DCondition unet = UNet2DCondition::load(unet_config, unet_weights);
+    std::map<std::string, at::Tensor> params = prefixed(text_weights, kText);
+    for (auto& [name, t] : prefixed(unet_weights, kUnet)) params[name] = t;
+    s_.reset(new State{std::move(text_weights), std::move(unet_weights), std::move(text), std::move(unet),
+                       NoiseSchedule(schedule), params, AdamW(params, options), Ema(params, ema_decay)});
+}
+
+TextToImageTrainer::~TextToImageTrainer() = default;
+
+namespace {
+
+at::Tensor predict(const ClipTextModel& text, const UNet2DCondition& unet, const TextToImageBatch& b,
+                   const at::Tensor& xt, const at::Tensor& t) {
+    const at::Tensor context = text.forward(b.token_ids).last_hidden_state;
+    const at::Tensor input = b.conditioning.defined() ? at::cat({xt, b.conditioning}, 1) : xt;
+    return unet.forward(input, t, context);
+}
+
+}  // namespace
+
+TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double learning_rate, uint64_t noise_seed) {
+    at::Generator gen = at::detail::createCPUGenerator(noise_seed);
+    const at::Tensor x0 = b.latents.to(at::kFloat);
+    const at::Tensor t = at::randint(0, s_->schedule.size(), {x0.size(0)}, gen, at::TensorOptions().dtype(at::kLong));
+    const at::Tensor noise = at::normal(0.0, 1.0, x0.sizes(), gen, x0.options());
+    const at::Tensor xt = q_sample(s_->schedule, x0, t, noise);
+    s_->optimizer.zero_grad();
+    const at::Tensor loss = (predict(s_->text, s_->unet, b, xt, t) - noise).pow(2).mean();
+    loss.backward();
+    s_->optimizer.step(learning_rate);
+    s_->ema.update(s_->params);
+    return {loss.item<double>(), learning_rate};
+}
+
+double TextToImageTrainer::loss(const TextToImageBatch& b, const at::Tensor& timesteps, const at::Tensor& noise,
+                                bool use_ema) const {
+    at::NoGradGuard no_grad;
+    const at::Tensor xt = q_sample(s_->schedule, b.latents.to(at::kFloat), timesteps, noise);
+    if (!use_ema) return (predict(s_->text, s_->unet, b, xt, timesteps) - noise).pow(2).mean().item<double>();
+    const auto& shadow = s_->ema.shadow();
+    const ClipTextModel text = ClipTextModel::load(s_->text.config(), WeightMap(component(shadow, kText)));
+    const UNet2DCondition unet = UNet2DCondition::load(s_->unet.config(), WeightMap(component(shadow, kUnet)));
+    return (predict(text, unet, b, xt, timesteps) - noise).pow(2).mean().item<double>();
+}
+
+TrainCheckpoint TextToImageTrainer::checkpoint(int64_t step) const {
+    TrainCheckpoint c;
+    c.params = s_->params;
+    c.ema = s_->ema.shadow();
+    c.optimizer = s_->optimizer.state();
+    c.step = step;
+    c.info = {{"kind", "text-to-image"}, {"ema_updates", std::to_string(s_->ema.updates())},
+              {"optimizer_steps", std::to_string(s_->optimizer.steps())}};
+    return c;
+}
+
+void TextToImageTrainer::restore(const TrainCheckpoint& c) {
+    if (c.info.count("kind") && c.info.at("kind") != "text-to-image") {
+        throw std::runtime_error("the checkpoint is a " + c.info.at("kind") + " checkpoint, not a text-to-image one");
+    }
+    at::NoGradGuard no_grad;
+    for (auto& [name, p] : s_->params) {
+        auto it = c.params.find(name);
+        if (it == c.params.end() || !it->second.sizes().equals(p.sizes())) {
+            throw std::runtime_error("the checkpoint does not fit the model: " + name);
+        }
+        p.copy_(it->second);
+    }
+    s_->ema.load(c.ema, std::stoll(c.info.count("ema_updates") ? c.info.at("ema_updates") : "0"));
+    s_->optimizer.load_state(c.optimizer, std::stoll(c.info.count("optimizer_steps") ? c.info.at("optimizer_steps") : "0"));
+}
+
+void TextToImageTrainer::initialise_from(const std::map<std::string, at::Tensor>& weights) {
+    at::NoGradGuard no_grad;
+    for (auto& [name, p] : s_->params) {
+        auto it = weights.find(name);
+        if (it == weights.end()) throw std::runtime_error("the starting weights have no " + name);
+        const at::Tensor& src = it->second;
+        if (src.sizes().equals(p.sizes())) {
+            p.copy_(src);
+        } else if (name == kUnet + "conv_in.weight" && src.dim() == 4 && src.size(1) < p.size(1) &&
+                   src.size(0) == p.size(0)) {
+            p.zero_();
+            p.narrow(1, 0, src.size(1)).copy_(src);
+        } else {
+            throw std::runtime_error("the starting weights' " + name + " is " + shape_string(src.sizes()) +
+                                     ", expected " + shape_string(p.sizes()));
+        }
+    }
+    s_->ema.load(s_->params, 0);
+}
+
+std::map<std::string, at::Tensor> TextToImageTrainer::ema_text_encoder_weights() const {
+    return component(s_->ema.shadow(), kText);
+}
+std::map<std::string, at::Tensor> TextToImageTrainer::ema_unet_weights() const {
+    return component(s_->ema.shadow(), kUnet);
+}
+const NoiseSchedule& TextToImageTrainer::schedule() const { return s_->schedule; }
+
+}  // namespace ds
