@@ -113,6 +113,7 @@ ArgParser generate_parser() {
                 "CLIP tokenizer folder (vocab.json, merges.txt) for a single-file checkpoint")
         .option("clip-skip", "N",
                 "condition on the N-th CLIP layer from the end, 1..12 (default: the model's)")
+        .option("vae-tile", "N", "decode in tiles of N latent pixels (8..512; 64 = 512 px) to bound memory at large sizes (default: off)")
         .option("out", "FILE", "the output image (png keeps the parameters text)")
         .option("trace", "DIR", "also write per-step previews xt_NNN.png, x0_NNN.png and trace.csv into DIR");
     return p;
@@ -150,6 +151,11 @@ int run_generate(const std::vector<std::string>& args) {
         params.clip_skip = parse_int(p.value("clip-skip"), "--clip-skip");
         if (params.clip_skip < 1 || params.clip_skip > 12)
             throw UsageError("--clip-skip: " + std::to_string(params.clip_skip) + " is outside [1, 12]");
+    }
+    if (p.has("vae-tile")) {
+        params.vae_tile = parse_int(p.value("vae-tile"), "--vae-tile");
+        if (params.vae_tile < 8 || params.vae_tile > 512)
+            throw UsageError("--vae-tile: " + std::to_string(params.vae_tile) + " is outside [8, 512]");
     }
     const bool seed_given = p.has("seed");
     params.seed = seed_given ? parse_uint64(p.value("seed"), "--seed") : random_seed();

@@ -49,6 +49,7 @@ ArgParser train_parser() {
         .option("vocab", "N", "tokenizer vocabulary size", "1000")
         .option("checkpoint-every", "N", "steps between checkpoints", "100")
         .option("out", "DIR", "export: the model folder to write", "resources/models/builtin")
+        .option("device", "DEV", "cpu, cuda or auto (CUDA when this libtorch has it)", "cpu")
         .flag("restart", "start from scratch even when a checkpoint exists");
     return p;
 }
@@ -77,6 +78,7 @@ int run_train(const std::vector<std::string>& args_in) {
     o.vocab_size = parse_int(p.value("vocab"), "--vocab");
     o.checkpoint_every = parse_int(p.value("checkpoint-every"), "--checkpoint-every");
     o.restart = p.flag_set("restart");
+    o.device = p.value("device");
     const std::string kind = p.value("schedule");
     if (kind == "cosine") o.schedule = ScheduleKind::Cosine;
     else if (kind == "linear") o.schedule = ScheduleKind::Linear;

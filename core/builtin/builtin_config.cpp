@@ -77,6 +77,10 @@ std::string builtin_config_json(const BuiltinConfig& c) {
     json j = {{"format", "diffusion-studio-builtin/1"}, {"context_length", c.context_length},
               {"image_size", c.image_size}, {"vae", vae_json(c.vae)}, {"text_encoder", text_json(c.text_encoder)},
               {"unet", unet_json(c.unet)}};
+    if (!c.latent_rgb_factors.empty()) {
+        j["latent_rgb_factors"] = c.latent_rgb_factors;
+        j["latent_rgb_bias"] = c.latent_rgb_bias;
+    }
     return j.dump(2) + "\n";
 }
 
@@ -102,6 +106,18 @@ BuiltinConfig parse_builtin_config(const std::string& text) {
         c.image_size = j.value("image_size", int64_t{64});
     } catch (const std::exception&) {
         throw std::runtime_error("model.json: context_length and image_size must be integers");
+    }
+    try {
+        if (j.contains("latent_rgb_factors")) {
+            c.latent_rgb_factors = j.at("latent_rgb_factors").get<std::vector<double>>();
+            c.latent_rgb_bias = j.at("latent_rgb_bias").get<std::vector<double>>();
+        }
+    } catch (const std::exception&) {
+        throw std::runtime_error("model.json: latent_rgb_factors/latent_rgb_bias must be lists of numbers");
+    }
+    if (!c.latent_rgb_factors.empty() &&
+        (static_cast<int64_t>(c.latent_rgb_factors.size()) != 3 * c.vae.latent_channels || c.latent_rgb_bias.size() != 3)) {
+        throw std::runtime_error("model.json: latent_rgb_factors must hold 3 values per latent channel and latent_rgb_bias 3");
     }
     if (c.context_length < 2 || c.context_length > c.text_encoder.max_positions) {
         throw std::runtime_error("model.json: context_length must be between 2 and the text encoder's positions");

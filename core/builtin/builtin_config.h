@@ -6,6 +6,7 @@
 // whose component objects use the diffusers/transformers config.json keys.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/model/autoencoder_config.h"
 #include "core/model/clip_text_config.h"
@@ -19,6 +20,11 @@ struct BuiltinConfig {
     UNetConfig unet;              // in_channels 4 (text-to-image) or 9 (inpainting)
     int64_t context_length = 32;  // tokens per prompt: bos, pieces, eos, eos padding
     int64_t image_size = 64;
+    // The live-preview map from (scaled) latents to RGB in [-1, 1]: rgb = latent^T F + bias, fitted by
+    // least squares on training images at export ([latent_channels x 3] row-major, and [3]); empty
+    // when unknown.
+    std::vector<double> latent_rgb_factors;
+    std::vector<double> latent_rgb_bias;
 };
 
 // The sizes the shipped model was trained with (vocab_size left to the tokenizer).

@@ -105,13 +105,23 @@ StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options) {
     m.components.push_back(describe("vae", vae));
     m.vae = std::make_shared<AutoencoderKL>(AutoencoderKL::load(config.vae, vae));
     m.vae_scaling_factor = config.vae.scaling_factor;
+    if (!config.latent_rgb_factors.empty()) {
+        m.latent_rgb_factors = at::tensor(config.latent_rgb_factors, at::kDouble)
+                                   .to(at::kFloat)
+                                   .view({config.vae.latent_channels, 3});
+        m.latent_rgb_bias = at::tensor(config.latent_rgb_bias, at::kDouble).to(at::kFloat);
+    }
 
     m.clip_skip = 1;
     // Trained on every t in [0, 1000) with epsilon prediction and the variant's schedule.
     m.sampler.schedule = ScheduleConfig{};
     m.sampler.schedule.kind = options.variant == "linear" ? ScheduleKind::Linear : ScheduleKind::Cosine;
     m.sampler.prediction = PredictionType::Epsilon;
-    m.sampler.steps_offset = 0;
+    // "leading" spacing with offset 1 (SD's scheduler config) for every sampler: the cosine schedule's
+    // last step has sigma ~20,000 (alpha_bar ~2e-9 under the 0.999 beta cap), where a sigma-space
+    // sampler turns a 1% noise-prediction error into an error of ~200 in x0; t = 961 has sigma 16.6.
+    m.sampler.spacing = TimestepSpacing::Leading;
+    m.sampler.steps_offset = 1;
     m.notes.push_back("built-in model from " + dir.string() + " (variant " + options.variant + ", " +
                       schedule_kind_name(m.sampler.schedule.kind) + " schedule)");
     return m;

@@ -16,6 +16,7 @@
 #include "core/io/safetensors.h"
 #include "core/model/autoencoder_kl.h"
 #include "core/model/weights.h"
+#include "core/runtime/device.h"
 #include "core/training/autoencoder_training.h"
 #include "core/training/learning_rate.h"
 #include "core/training/text_to_image_training.h"
@@ -88,10 +89,12 @@ BuiltinTokenizer load_tokenizer(const BuiltinTrainOptions& o) {
     return BuiltinTokenizer::load(path, default_builtin_config(1).context_length);
 }
 
-AutoencoderKL load_trained_vae(const std::string& work_dir, const AutoencoderConfig& config) {
+AutoencoderKL load_trained_vae(const std::string& work_dir, const AutoencoderConfig& config,
+                               c10::Device device = c10::Device(c10::DeviceType::CPU)) {
     const std::string path = (fs::path(work_dir) / "vae.ckpt.safetensors").string();
     if (!fs::exists(path)) throw std::runtime_error("no " + path + ": run the vae stage first");
-    const TrainCheckpoint c = load_train_checkpoint(path);
+    TrainCheckpoint c = load_train_checkpoint(path);
+    for (auto& [name, t] : c.ema) t = t.to(device);
     return AutoencoderKL::load(config, WeightMap(c.ema));
 }
 
@@ -132,14 +135,19 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
     const EmojiShard shard = read_emoji_shard(o.shard_path);
     const BuiltinTokenizer tokenizer = load_tokenizer(o);
     BuiltinConfig config = config_for(tokenizer);
-    const AutoencoderKL vae = load_trained_vae(o.work_dir, config.vae);
+    const c10::Device device = parse_device(o.device);
+    const AutoencoderKL vae = load_trained_vae(o.work_dir, config.vae, device);
     const double scale = builtin_latent_scaling_factor(o.shard_path, o.work_dir);
+    {  // export fits the preview factors on the same data
+        std::ofstream record(work_file(o, "shard-path.txt"), std::ios::trunc);
+        record << fs::absolute(o.shard_path).string() << "\n";
+    }
     const std::string variant = inpainting ? "inpaint" : schedule_kind_name(o.schedule);
     const std::string ckpt_path = work_file(o, "unet-" + variant + ".ckpt.safetensors");
     UNetConfig unet_config = inpainting ? inpainting_unet_config(config.unet) : config.unet;
     ScheduleConfig schedule;
     schedule.kind = inpainting ? ScheduleKind::Cosine : o.schedule;
-    TextToImageTrainer trainer(config.text_encoder, unet_config, schedule, o.seed);
+    TextToImageTrainer trainer(config.text_encoder, unet_config, schedule, o.seed, AdamWOptions{}, device);
     int64_t start = 0;
     if (!o.restart && fs::exists(ckpt_path)) {
         const TrainCheckpoint c = load_train_checkpoint(ckpt_path);
@@ -163,11 +171,12 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
         {
             at::NoGradGuard no_grad;
             at::Generator gen = at::detail::createCPUGenerator(seed ^ 0x5bd1e995ULL);
-            const EncoderOutput posterior = vae.encode(b.images);
-            batch.latents = posterior.sample(at::normal(0.0, 1.0, posterior.mean.sizes(), gen)) * scale;
+            const at::Tensor images = b.images.to(device);
+            const EncoderOutput posterior = vae.encode(images);
+            batch.latents = posterior.sample(at::normal(0.0, 1.0, posterior.mean.sizes(), gen).to(device)) * scale;
             if (inpainting) {
-                const at::Tensor mask = random_masks(b.images.size(0), b.images.size(2), seed);
-                const at::Tensor masked = vae.encode(b.images * (1.0 - mask)).mean * scale;
+                const at::Tensor mask = random_masks(b.images.size(0), b.images.size(2), seed).to(device);
+                const at::Tensor masked = vae.encode(images * (1.0 - mask)).mean * scale;
                 // A latent cell is masked when any of its pixels is (max-pool), as the pipeline maps masks.
                 const at::Tensor latent_mask = at::max_pool2d(mask, {f, f}, {f, f});
                 batch.conditioning = at::cat({latent_mask, masked}, 1);
@@ -202,7 +211,7 @@ void train_builtin_autoencoder_stage(const BuiltinTrainOptions& o) {
     check_options(o);
     const EmojiShard shard = read_emoji_shard(o.shard_path);
     const BuiltinConfig config = default_builtin_config(1);
-    AutoencoderTrainer trainer(config.vae, o.seed);
+    AutoencoderTrainer trainer(config.vae, o.seed, AdamWOptions{}, parse_device(o.device));
     const std::string ckpt_path = work_file(o, "vae.ckpt.safetensors");
     int64_t start = 0;
     if (!o.restart && fs::exists(ckpt_path)) {
@@ -250,6 +259,32 @@ void write_fp16(const std::string& path, const std::map<std::string, at::Tensor>
     write_safetensors(path, list, {{"format", "pt"}});
 }
 
+// Least-squares fit of rgb ~ latent^T F + bias on training images (per latent cell against the
+// image downsampled to the latent grid): the factors of the live preview.
+void fit_latent_preview(const std::string& work_dir, BuiltinConfig& config) {
+    at::NoGradGuard no_grad;
+    const std::string shard_path = (fs::path(work_dir) / "shard-path.txt").string();
+    std::ifstream in(shard_path);
+    std::string shard_file;
+    if (!in || !std::getline(in, shard_file)) return;  // no record of the data: keep SD's preview
+    const EmojiShard shard = read_emoji_shard(shard_file);
+    const AutoencoderKL vae = AutoencoderKL::load(config.vae, WeightMap(load_train_checkpoint(
+        (fs::path(work_dir) / "vae.ckpt.safetensors").string()).ema));
+    std::vector<int64_t> pool = split_indices(shard, false);
+    if (pool.size() > 256) pool.resize(256);
+    const EmojiBatch b = sample_emoji_batch(shard, pool, 7);
+    const at::Tensor latents = vae.encode(b.images).mean * config.vae.scaling_factor;
+    const int64_t f = config.vae.downsample_factor(), c = latents.size(1);
+    const at::Tensor rgb = at::avg_pool2d(b.images, {f, f}, {f, f});
+    const at::Tensor a = at::cat({latents.permute({0, 2, 3, 1}).reshape({-1, c}), at::ones({latents.numel() / c, 1})}, 1)
+                             .to(at::kDouble);
+    const at::Tensor y = rgb.permute({0, 2, 3, 1}).reshape({-1, 3}).to(at::kDouble);
+    const at::Tensor x = at::linalg_solve(a.t().matmul(a), a.t().matmul(y));  // [c + 1, 3]
+    const at::Tensor factors = x.narrow(0, 0, c).contiguous(), bias = x[c].contiguous();
+    config.latent_rgb_factors.assign(factors.data_ptr<double>(), factors.data_ptr<double>() + factors.numel());
+    config.latent_rgb_bias.assign(bias.data_ptr<double>(), bias.data_ptr<double>() + 3);
+}
+
 }  // namespace
 
 void export_builtin_model(const std::string& work_dir, const std::string& out_dir,
@@ -263,7 +298,6 @@ void export_builtin_model(const std::string& work_dir, const std::string& out_di
     BuiltinConfig config = config_for(tokenizer);
     const TrainCheckpoint vae = load_train_checkpoint((work / "vae.ckpt.safetensors").string());
     int exported = 0;
-    std::ostringstream variants;
     for (const std::string variant : {"cosine", "linear", "inpaint"}) {
         const fs::path ckpt = work / ("unet-" + variant + ".ckpt.safetensors");
         if (!fs::exists(ckpt)) continue;
@@ -282,6 +316,7 @@ void export_builtin_model(const std::string& work_dir, const std::string& out_di
     }
     if (exported == 0) throw std::runtime_error("no trained UNet in " + work_dir);
     write_fp16((out / "vae.safetensors").string(), vae.ema);
+    fit_latent_preview(work_dir, config);
     fs::copy_file(tokenizer_path, out / "tokenizer.model", fs::copy_options::overwrite_existing);
     AtomicFile json((out / "model.json").string());
     const std::string text = builtin_config_json(config);

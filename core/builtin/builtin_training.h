@@ -29,6 +29,7 @@ struct BuiltinTrainOptions {
     bool restart = false;  // ignore an existing checkpoint
     ScheduleKind schedule = ScheduleKind::Cosine;
     int vocab_size = 1000;
+    std::string device = "cpu";  // "cpu", "cuda" or "auto" (a CUDA build of libtorch trains far larger models)
     std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
     std::function<void(const TrainingProgress&)> on_progress;
     const CancelToken* cancel = nullptr;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 
 #include "core/checkpoint/model_source.h"
@@ -43,6 +44,9 @@ struct StableDiffusionModel {
     std::function<std::vector<int64_t>(const std::string&)> prompt_tokens;
     int64_t context_length = 77;
     int64_t native_size = 512;          // the image side the model was trained at
+    // Live previews: [latent_channels, 3] latent -> RGB factors and [3] bias; undefined = SD 1.x's.
+    at::Tensor latent_rgb_factors;
+    at::Tensor latent_rgb_bias;
     std::shared_ptr<const ClipTextModel> text_encoder;
     std::shared_ptr<const UNet2DCondition> unet;
     std::shared_ptr<const AutoencoderKL> vae;

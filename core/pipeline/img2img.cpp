@@ -82,7 +82,8 @@ GenerationResult img2img(const StableDiffusionModel& model, const at::Tensor& im
     const at::Tensor latents = run.sampler->add_noise(run.init, run.noise, run.start_index);
     const at::Tensor embeds = encode_prompts(model, p.prompt, p.negative_prompt, p.clip_skip);
     return finish_generation(model, denoise_latents_from(model, *run.sampler, embeds, latents, run.start_index,
-                                                         p.cfg_scale, callbacks, {}, injection.on_unet_output));
+                                                         p.cfg_scale, callbacks, {}, injection.on_unet_output),
+                             p.vae_tile);
 }
 
 }  // namespace ds

@@ -62,7 +62,7 @@ GenerationResult inpaint(const StableDiffusionModel& model, const at::Tensor& im
     at::Tensor final = denoise_latents_from(model, *sampler, embeds, latents, start, p.cfg_scale, callbacks, blend,
                                             injection.on_unet_output);
     if (legacy) final = init * (1 - m) + final * m;
-    return finish_generation(model, std::move(final));
+    return finish_generation(model, std::move(final), p.vae_tile);
 }
 
 }  // namespace ds

@@ -26,6 +26,7 @@ void validate_generation_params(const GenerationParams& p) {
     if (!std::isfinite(p.cfg_scale) || p.cfg_scale < 0 || p.cfg_scale > 100)
         bad("CFG scale must be a finite number between 0 and 100");
     if (p.clip_skip < 0 || p.clip_skip > 12) bad("clip skip must be between 0 (model default) and 12");
+    if (p.vae_tile != 0 && (p.vae_tile < 8 || p.vae_tile > 512)) bad("VAE tile must be 0 (off) or 8..512 latent pixels");
 }
 
 at::Tensor encode_prompts(const StableDiffusionModel& model, const std::string& prompt, const std::string& negative,
@@ -56,7 +57,9 @@ at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& samp
                                 const std::function<void(int, const at::Tensor&)>& on_unet_output) {
     const bool guided = cfg_scale != 1.0;
     const at::Tensor cond = guided ? embeds : embeds.narrow(0, 1, 1);
-    const at::Tensor preview_factors = sd15_latent_rgb_factors();
+    const at::Tensor preview_factors =
+        model.latent_rgb_factors.defined() ? model.latent_rgb_factors : sd15_latent_rgb_factors();
+    const at::Tensor preview_bias = model.latent_rgb_bias;
     int call = 0;
     double guidance_norm = 0;
     ModelFunction unet_fn = [&](const at::Tensor& x, double t) {
@@ -79,8 +82,8 @@ at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& samp
             GenerationStep s;
             s.event = e;
             s.guidance_norm = guidance_norm;
-            s.preview_x0 = latent_to_rgb_preview(e.x0_pred, preview_factors);
-            s.preview_xt = latent_to_rgb_preview(e.xt, preview_factors);
+            s.preview_x0 = latent_to_rgb_preview(e.x0_pred, preview_factors, preview_bias);
+            s.preview_xt = latent_to_rgb_preview(e.xt, preview_factors, preview_bias);
             const bool last = e.index + 1 == e.count;
             if (callbacks.decode_interval > 0 && ((e.index + 1) % callbacks.decode_interval == 0 || last))
                 s.decoded_x0 = decode_latents(model, e.x0_pred).clamp(-1, 1);
@@ -90,8 +93,12 @@ at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& samp
     return denoise_from(sampler, unet_fn, std::move(latents), start_index, options);
 }
 
-at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents) {
-    return model.vae->decode(latents / model.vae_scaling_factor);
+at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents, int vae_tile) {
+    const at::Tensor z = latents / model.vae_scaling_factor;
+    if (vae_tile > 0 && (z.size(2) > vae_tile || z.size(3) > vae_tile)) {
+        return model.vae->decode_tiled(z, vae_tile, std::max(1, vae_tile / 4));
+    }
+    return model.vae->decode(z);
 }
 
 std::unique_ptr<Sampler> make_planned_sampler(const StableDiffusionModel& model, const GenerationParams& params) {
@@ -102,11 +109,11 @@ std::unique_ptr<Sampler> make_planned_sampler(const StableDiffusionModel& model,
     return sampler;
 }
 
-GenerationResult finish_generation(const StableDiffusionModel& model, at::Tensor latents) {
+GenerationResult finish_generation(const StableDiffusionModel& model, at::Tensor latents, int vae_tile) {
     if (!at::isfinite(latents).all().item<bool>())
         throw std::runtime_error("generation produced NaN or infinite values (try another sampler or a lower CFG scale)");
     GenerationResult result;
-    result.image = decode_latents(model, latents);
+    result.image = decode_latents(model, latents, vae_tile);
     result.latents = std::move(latents);
     return result;
 }
@@ -130,7 +137,8 @@ GenerationResult txt2img(const StableDiffusionModel& model, const GenerationPara
             .to(model.device);
     sampler->set_noise_source([stream](const at::Tensor& like) { return stream->randn_like(like); });
     const at::Tensor embeds = encode_prompts(model, params.prompt, params.negative_prompt, params.clip_skip);
-    return finish_generation(model, denoise_latents(model, *sampler, embeds, noise, params.cfg_scale, callbacks));
+    return finish_generation(model, denoise_latents(model, *sampler, embeds, noise, params.cfg_scale, callbacks),
+                             params.vae_tile);
 }
 
 }  // namespace ds

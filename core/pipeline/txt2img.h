@@ -26,6 +26,10 @@ struct GenerationParams {
     int width = 512;
     int height = 512;
     int clip_skip = 0;  // 0: the model's own
+    // > 0: decode the final latents in tiles of this many latent pixels (overlap a quarter of it) to
+    // bound the decoder's memory at large sizes (AutoencoderKL::decode_tiled; close to, not equal to,
+    // the whole decode). 0: one decode.
+    int vae_tile = 0;
 };
 
 // Per step: the event (x_t, x0 prediction, eps, sigma) plus a cheap RGB preview of x0 (latent
@@ -77,10 +81,10 @@ at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& samp
 // The sampler `params` name, with the model's schedule and the params' Karras choice, planned for
 // params.steps.
 std::unique_ptr<Sampler> make_planned_sampler(const StableDiffusionModel& model, const GenerationParams& params);
-// Refuses non-finite latents with a one-line error, then decodes them into a result.
-GenerationResult finish_generation(const StableDiffusionModel& model, at::Tensor latents);
+// Refuses non-finite latents with a one-line error, then decodes them (tiled when vae_tile > 0).
+GenerationResult finish_generation(const StableDiffusionModel& model, at::Tensor latents, int vae_tile = 0);
 
 // VAE decode of latents / scaling_factor, [B,3,H,W] in [-1, 1] (not clamped).
-at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents);
+at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents, int vae_tile = 0);
 
 }  // namespace ds

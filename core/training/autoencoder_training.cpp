@@ -36,8 +36,9 @@ struct AutoencoderTrainer::State {
         : weights(std::move(w)), model(std::move(m)), params(p), optimizer(p, o), ema(p, decay) {}
 };
 
-AutoencoderTrainer::AutoencoderTrainer(const AutoencoderConfig& config, uint64_t seed, AdamWOptions options) {
-    WeightMap weights = trainable_weight_map(seed);
+AutoencoderTrainer::AutoencoderTrainer(const AutoencoderConfig& config, uint64_t seed, AdamWOptions options,
+                                       c10::Device device) {
+    WeightMap weights = trainable_weight_map(seed, device);
     AutoencoderKL model = AutoencoderKL::load(config, weights);
     const std::map<std::string, at::Tensor> params = weights.tensors();
     s_ = std::make_unique<State>(std::move(weights), std::move(model), params, options, ema_decay);
@@ -46,9 +47,11 @@ AutoencoderTrainer::AutoencoderTrainer(const AutoencoderConfig& config, uint64_t
 AutoencoderTrainer::~AutoencoderTrainer() = default;
 
 TrainingStepResult AutoencoderTrainer::step(const at::Tensor& images, double learning_rate, uint64_t noise_seed) {
-    const at::Tensor x = images.to(at::kFloat);
+    const c10::Device device = s_->params.begin()->second.device();
+    const at::Tensor x = images.to(device, at::kFloat);
     const int64_t f = s_->model.config().downsample_factor();
-    const at::Tensor eps = seeded_randn(noise_seed, {x.size(0), s_->model.config().latent_channels, x.size(2) / f, x.size(3) / f});
+    const at::Tensor eps =
+        seeded_randn(noise_seed, {x.size(0), s_->model.config().latent_channels, x.size(2) / f, x.size(3) / f}).to(device);
     s_->optimizer.zero_grad();
     const AutoencoderLoss loss = autoencoder_loss(s_->model, x, eps, kl_weight);
     loss.total.backward();

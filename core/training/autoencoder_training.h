@@ -3,6 +3,7 @@
 // reconstruction of a sample of the encoder's posterior plus a small KL term towards N(0, I), AdamW,
 // an EMA of the weights. The perceptual and adversarial losses of the paper are left out at this scale.
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <cstdint>
 #include <map>
@@ -29,7 +30,8 @@ AutoencoderLoss autoencoder_loss(const AutoencoderKL& vae, const at::Tensor& ima
 
 class AutoencoderTrainer {
 public:
-    AutoencoderTrainer(const AutoencoderConfig& config, uint64_t seed, AdamWOptions options = {});
+    AutoencoderTrainer(const AutoencoderConfig& config, uint64_t seed, AdamWOptions options = {},
+                       c10::Device device = c10::Device(c10::DeviceType::CPU));
     ~AutoencoderTrainer();
 
     // One optimisation step on images [B, 3, H, W] in [-1, 1]; eps drawn from `noise_seed`.

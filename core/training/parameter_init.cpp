@@ -33,10 +33,10 @@ at::Tensor initial_value(const std::string& name, const std::vector<int64_t>& sh
 
 }  // namespace
 
-WeightMap trainable_weight_map(uint64_t seed) {
+WeightMap trainable_weight_map(uint64_t seed, c10::Device device) {
     auto gen = std::make_shared<at::Generator>(at::detail::createCPUGenerator(seed));
-    return WeightMap::with_initializer([gen](const std::string& name, const std::vector<int64_t>& shape) {
-        return initial_value(name, shape, *gen).set_requires_grad(true);
+    return WeightMap::with_initializer([gen, device](const std::string& name, const std::vector<int64_t>& shape) {
+        return initial_value(name, shape, *gen).to(device).set_requires_grad(true);
     });
 }
 

@@ -44,9 +44,10 @@ struct TextToImageTrainer::State {
 };
 
 TextToImageTrainer::TextToImageTrainer(const ClipTextConfig& text_config, const UNetConfig& unet_config,
-                                       const ScheduleConfig& schedule, uint64_t seed, AdamWOptions options) {
-    WeightMap text_weights = trainable_weight_map(seed);
-    WeightMap unet_weights = trainable_weight_map(seed + 1);
+                                       const ScheduleConfig& schedule, uint64_t seed, AdamWOptions options,
+                                       c10::Device device) {
+    WeightMap text_weights = trainable_weight_map(seed, device);
+    WeightMap unet_weights = trainable_weight_map(seed + 1, device);
     ClipTextModel text = ClipTextModel::load(text_config, text_weights);
     UNet2DCondition unet = UNet2DCondition::load(unet_config, unet_weights);
     std::map<std::string, at::Tensor> params = prefixed(text_weights, kText);
@@ -59,21 +60,25 @@ TextToImageTrainer::~TextToImageTrainer() = default;
 
 namespace {
 
+// Everything on the device of x_t (the weights' device).
 at::Tensor predict(const ClipTextModel& text, const UNet2DCondition& unet, const TextToImageBatch& b,
                    const at::Tensor& xt, const at::Tensor& t) {
-    const at::Tensor context = text.forward(b.token_ids).last_hidden_state;
-    const at::Tensor input = b.conditioning.defined() ? at::cat({xt, b.conditioning}, 1) : xt;
-    return unet.forward(input, t, context);
+    const c10::Device device = xt.device();
+    const at::Tensor context = text.forward(b.token_ids.to(device)).last_hidden_state;
+    const at::Tensor input = b.conditioning.defined() ? at::cat({xt, b.conditioning.to(device, at::kFloat)}, 1) : xt;
+    return unet.forward(input, t.to(device), context);
 }
 
 }  // namespace
 
 TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double learning_rate, uint64_t noise_seed) {
+    // t and the noise are drawn on the CPU (the same for a seed on every device), then moved.
     at::Generator gen = at::detail::createCPUGenerator(noise_seed);
-    const at::Tensor x0 = b.latents.to(at::kFloat);
+    const c10::Device device = s_->params.begin()->second.device();
+    const at::Tensor x0 = b.latents.to(device, at::kFloat);
     const at::Tensor t = at::randint(0, s_->schedule.size(), {x0.size(0)}, gen, at::TensorOptions().dtype(at::kLong));
-    const at::Tensor noise = at::normal(0.0, 1.0, x0.sizes(), gen, x0.options());
-    const at::Tensor xt = q_sample(s_->schedule, x0, t, noise);
+    const at::Tensor noise = at::normal(0.0, 1.0, x0.sizes(), gen, at::TensorOptions().dtype(at::kFloat)).to(device);
+    const at::Tensor xt = q_sample(s_->schedule, x0, t.to(device), noise);
     s_->optimizer.zero_grad();
     const at::Tensor loss = (predict(s_->text, s_->unet, b, xt, t) - noise).pow(2).mean();
     loss.backward();
@@ -85,7 +90,8 @@ TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double le
 double TextToImageTrainer::loss(const TextToImageBatch& b, const at::Tensor& timesteps, const at::Tensor& noise,
                                 bool use_ema) const {
     at::NoGradGuard no_grad;
-    const at::Tensor xt = q_sample(s_->schedule, b.latents.to(at::kFloat), timesteps, noise);
+    const c10::Device device = s_->params.begin()->second.device();
+    const at::Tensor xt = q_sample(s_->schedule, b.latents.to(device, at::kFloat), timesteps.to(device), noise.to(device));
     if (!use_ema) return (predict(s_->text, s_->unet, b, xt, timesteps) - noise).pow(2).mean().item<double>();
     const auto& shadow = s_->ema.shadow();
     const ClipTextModel text = ClipTextModel::load(s_->text.config(), WeightMap(component(shadow, kText)));

@@ -6,6 +6,7 @@
 // classifier-free guidance needs (Ho & Salimans 2022). With an inpainting UNet (9 input channels)
 // the mask and the masked image's latents are concatenated to x_t, as SD's inpainting models.
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <cstdint>
 #include <map>
@@ -33,7 +34,8 @@ struct TextToImageBatch {
 class TextToImageTrainer {
 public:
     TextToImageTrainer(const ClipTextConfig& text_config, const UNetConfig& unet_config,
-                       const ScheduleConfig& schedule, uint64_t seed, AdamWOptions options = {});
+                       const ScheduleConfig& schedule, uint64_t seed, AdamWOptions options = {},
+                       c10::Device device = c10::Device(c10::DeviceType::CPU));
     ~TextToImageTrainer();
 
     // One optimisation step; t and the noise come from `noise_seed`.
