@@ -49,6 +49,8 @@ ArgParser train_parser() {
         .option("vocab", "N", "tokenizer vocabulary size", "1000")
         .option("checkpoint-every", "N", "steps between checkpoints", "100")
         .option("out", "DIR", "export: the model folder to write", "resources/models/builtin")
+        .option("init-from", "CKPT", "unet: start a fresh run from this checkpoint's EMA weights")
+        .option("keep-fresh", "NAMES", "with --init-from: comma-separated parameters to keep freshly initialised")
         .option("device", "DEV", "cpu, cuda or auto (CUDA when this libtorch has it)", "cpu")
         .flag("restart", "start from scratch even when a checkpoint exists");
     return p;
@@ -79,6 +81,8 @@ int run_train(const std::vector<std::string>& args_in) {
     o.checkpoint_every = parse_int(p.value("checkpoint-every"), "--checkpoint-every");
     o.restart = p.flag_set("restart");
     o.device = p.value("device");
+    if (p.has("init-from")) o.init_from = p.value("init-from");
+    if (p.has("keep-fresh")) o.keep_fresh = split_list(p.value("keep-fresh"), "--keep-fresh");
     const std::string kind = p.value("schedule");
     if (kind == "cosine") o.schedule = ScheduleKind::Cosine;
     else if (kind == "linear") o.schedule = ScheduleKind::Linear;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -36,6 +37,10 @@ void check_options(const BuiltinTrainOptions& o) {
     if (o.steps < 1) throw std::invalid_argument("--steps must be at least 1");
     if (o.batch < 1 || o.batch > 4096) throw std::invalid_argument("--batch must be between 1 and 4096");
     if (!(o.learning_rate > 0 && o.learning_rate < 1)) throw std::invalid_argument("--lr must be in (0, 1)");
+}
+
+// Called once the inputs have been read, so a run refused for bad input leaves no folder behind.
+void make_work_dir(const BuiltinTrainOptions& o) {
     std::error_code ec;
     fs::create_directories(o.work_dir, ec);
     if (!fs::is_directory(o.work_dir)) throw std::runtime_error("cannot create the work folder " + o.work_dir);
@@ -47,12 +52,12 @@ std::vector<int64_t> batch_indices(const std::vector<int64_t>& pool, int64_t bat
     const int64_t n = static_cast<int64_t>(pool.size());
     std::vector<int64_t> out;
     out.reserve(static_cast<size_t>(batch));
+    std::pair<std::pair<uint64_t, int64_t>, std::vector<int64_t>> cache{{0, -1}, {}};
     for (int64_t k = 0; k < batch; ++k) {
         const int64_t flat = step * batch + k;
         const int64_t epoch = flat / n, pos = flat % n;
         // Each epoch's permutation comes from its own seeded shuffle; cached per call is enough at
         // these sizes (a few thousand indices).
-        static thread_local std::pair<std::pair<uint64_t, int64_t>, std::vector<int64_t>> cache;
         if (cache.first != std::make_pair(seed, epoch) || cache.second.size() != pool.size()) {
             cache.first = {seed, epoch};
             cache.second = pool;
@@ -154,6 +159,11 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
         trainer.restore(c);
         start = c.step;
         say(o, "resuming " + variant + " from step " + std::to_string(start));
+    } else if (!o.init_from.empty()) {
+        trainer.initialise_from(load_train_checkpoint(o.init_from).ema,
+                                std::set<std::string>(o.keep_fresh.begin(), o.keep_fresh.end()));
+        say(o, variant + " initialised from " + o.init_from + " (" + std::to_string(o.keep_fresh.size()) +
+                   " tensors kept fresh)");
     } else if (inpainting) {
         const std::string from = work_file(o, "unet-cosine.ckpt.safetensors");
         if (!fs::exists(from)) throw std::runtime_error("no " + from + ": the inpainting UNet starts from the cosine one");
@@ -202,6 +212,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
 std::string train_builtin_tokenizer_stage(const BuiltinTrainOptions& o) {
     check_options(o);
     const EmojiShard shard = read_emoji_shard(o.shard_path);
+    make_work_dir(o);
     const std::string model = train_builtin_tokenizer(shard, work_file(o, "tokenizer"), o.vocab_size);
     say(o, "tokenizer: " + model);
     return model;
@@ -210,6 +221,7 @@ std::string train_builtin_tokenizer_stage(const BuiltinTrainOptions& o) {
 void train_builtin_autoencoder_stage(const BuiltinTrainOptions& o) {
     check_options(o);
     const EmojiShard shard = read_emoji_shard(o.shard_path);
+    make_work_dir(o);
     const BuiltinConfig config = default_builtin_config(1);
     AutoencoderTrainer trainer(config.vae, o.seed, AdamWOptions{}, parse_device(o.device));
     const std::string ckpt_path = work_file(o, "vae.ckpt.safetensors");
@@ -266,7 +278,7 @@ void fit_latent_preview(const std::string& work_dir, BuiltinConfig& config) {
     const std::string shard_path = (fs::path(work_dir) / "shard-path.txt").string();
     std::ifstream in(shard_path);
     std::string shard_file;
-    if (!in || !std::getline(in, shard_file)) return;  // no record of the data: keep SD's preview
+    if (!in || !std::getline(in, shard_file) || !fs::exists(shard_file)) return;  // no data: keep SD's preview
     const EmojiShard shard = read_emoji_shard(shard_file);
     const AutoencoderKL vae = AutoencoderKL::load(config.vae, WeightMap(load_train_checkpoint(
         (fs::path(work_dir) / "vae.ckpt.safetensors").string()).ema));
@@ -291,36 +303,45 @@ void export_builtin_model(const std::string& work_dir, const std::string& out_di
                           const std::function<void(const std::string&)>& log) {
     auto say_line = [&](const std::string& s) { if (log) log(s); };
     const fs::path work(work_dir), out(out_dir);
-    std::error_code ec;
-    fs::create_directories(out, ec);
+    // Everything is read and computed first, so a failure leaves the model folder untouched.
     const std::string tokenizer_path = (work / "tokenizer.model").string();
     const BuiltinTokenizer tokenizer = BuiltinTokenizer::load(tokenizer_path, default_builtin_config(1).context_length);
     BuiltinConfig config = config_for(tokenizer);
     const TrainCheckpoint vae = load_train_checkpoint((work / "vae.ckpt.safetensors").string());
-    int exported = 0;
-    for (const std::string variant : {"cosine", "linear", "inpaint"}) {
-        const fs::path ckpt = work / ("unet-" + variant + ".ckpt.safetensors");
+    struct Variant {
+        std::string name;
+        int64_t steps = 0;
+        std::map<std::string, at::Tensor> text, unet;
+    };
+    std::vector<Variant> variants;
+    for (const std::string name : {"cosine", "linear", "inpaint"}) {
+        const fs::path ckpt = work / ("unet-" + name + ".ckpt.safetensors");
         if (!fs::exists(ckpt)) continue;
         const TrainCheckpoint c = load_train_checkpoint(ckpt.string());
+        if (!c.info.count("scaling_factor")) throw std::runtime_error(ckpt.string() + " records no latent scaling factor");
         config.vae.scaling_factor = std::stod(c.info.at("scaling_factor"));
-        std::map<std::string, at::Tensor> text, unet;
-        for (const auto& [name, t] : c.ema) {
-            if (name.rfind("text_encoder/", 0) == 0) text[name.substr(13)] = t;
-            else if (name.rfind("unet/", 0) == 0) unet[name.substr(5)] = t;
+        Variant v{name, c.step, {}, {}};
+        for (const auto& [key, t] : c.ema) {
+            if (key.rfind("text_encoder/", 0) == 0) v.text[key.substr(13)] = t;
+            else if (key.rfind("unet/", 0) == 0) v.unet[key.substr(5)] = t;
         }
-        fs::create_directories(out / variant, ec);
-        write_fp16((out / variant / "text_encoder.safetensors").string(), text);
-        write_fp16((out / variant / "unet.safetensors").string(), unet);
-        say_line("exported " + variant + " (" + std::to_string(c.step) + " steps)");
-        ++exported;
+        variants.push_back(std::move(v));
     }
-    if (exported == 0) throw std::runtime_error("no trained UNet in " + work_dir);
-    write_fp16((out / "vae.safetensors").string(), vae.ema);
+    if (variants.empty()) throw std::runtime_error("no trained UNet in " + work_dir);
     fit_latent_preview(work_dir, config);
+
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    for (const Variant& v : variants) {
+        fs::create_directories(out / v.name, ec);
+        write_fp16((out / v.name / "text_encoder.safetensors").string(), v.text);
+        write_fp16((out / v.name / "unet.safetensors").string(), v.unet);
+        say_line("exported " + v.name + " (" + std::to_string(v.steps) + " steps)");
+    }
+    write_fp16((out / "vae.safetensors").string(), vae.ema);
     fs::copy_file(tokenizer_path, out / "tokenizer.model", fs::copy_options::overwrite_existing);
     AtomicFile json((out / "model.json").string());
-    const std::string text = builtin_config_json(config);
-    json.write(text);
+    json.write(builtin_config_json(config));
     json.commit();
     say_line("wrote " + out.string());
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/builtin/builtin_config.h"
 #include "core/schedule/noise_schedule.h"
@@ -29,7 +30,11 @@ struct BuiltinTrainOptions {
     bool restart = false;  // ignore an existing checkpoint
     ScheduleKind schedule = ScheduleKind::Cosine;
     int vocab_size = 1000;
-    std::string device = "cpu";  // "cpu", "cuda" or "auto" (a CUDA build of libtorch trains far larger models)
+    std::string device = "cpu";
+    // unet stage, fresh runs only: start from this training checkpoint's EMA weights, except the
+    // parameters named in keep_fresh (e.g. "text_encoder/text_model.embeddings.token_embedding.weight").
+    std::string init_from;
+    std::vector<std::string> keep_fresh;  // "cpu", "cuda" or "auto" (a CUDA build of libtorch trains far larger models)
     std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
     std::function<void(const TrainingProgress&)> on_progress;
     const CancelToken* cancel = nullptr;

@@ -1,5 +1,7 @@
 #include "core/pipeline/inpaint.h"
 
+#include "core/model/unet2d_condition.h"
+
 #include <ATen/ATen.h>
 
 #include <memory>
@@ -30,6 +32,11 @@ at::Tensor mask_to_latent_grid(const at::Tensor& mask, int64_t height, int64_t w
 GenerationResult inpaint(const StableDiffusionModel& model, const at::Tensor& image, const at::Tensor& mask,
                          double strength, InpaintMode mode, const GenerationParams& params,
                          const GenerationCallbacks& callbacks, const PipelineInjection& injection) {
+    if (model.unet->config().in_channels != model.vae->config().latent_channels) {
+        throw std::invalid_argument("this model's UNet takes " + std::to_string(model.unet->config().in_channels) +
+                                    " input channels (an inpainting UNet with mask conditioning), which this "
+                                    "inpainting method does not drive yet");
+    }
     const GenerationParams p = detail::params_for_image(params, image);
     validate_strength(strength, p.steps);
     const int64_t factor = model.vae->config().downsample_factor();

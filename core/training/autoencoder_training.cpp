@@ -56,6 +56,7 @@ TrainingStepResult AutoencoderTrainer::step(const at::Tensor& images, double lea
     const AutoencoderLoss loss = autoencoder_loss(s_->model, x, eps, kl_weight);
     loss.total.backward();
     s_->optimizer.step(learning_rate);
+    s_->ema.set_decay(ema_decay);
     s_->ema.update(s_->params);
     return {loss.total.item<double>(), learning_rate};
 }
@@ -83,8 +84,8 @@ void AutoencoderTrainer::restore(const TrainCheckpoint& c) {
         }
         p.copy_(it->second);
     }
-    s_->ema.load(c.ema, std::stoll(c.info.count("ema_updates") ? c.info.at("ema_updates") : "0"));
-    s_->optimizer.load_state(c.optimizer, std::stoll(c.info.count("optimizer_steps") ? c.info.at("optimizer_steps") : "0"));
+    s_->ema.load(c.ema, checkpoint_count(c, "ema_updates"));
+    s_->optimizer.load_state(c.optimizer, checkpoint_count(c, "optimizer_steps"));
 }
 
 const AutoencoderKL& AutoencoderTrainer::model() const { return s_->model; }

@@ -18,6 +18,7 @@ public:
     // Throws std::runtime_error naming a missing or wrongly shaped tensor.
     void load(const std::map<std::string, at::Tensor>& shadow, int64_t updates);
     int64_t updates() const { return updates_; }
+    void set_decay(double decay) { decay_ = decay; }
 
 private:
     std::map<std::string, at::Tensor> shadow_;

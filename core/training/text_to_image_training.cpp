@@ -83,6 +83,7 @@ TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double le
     const at::Tensor loss = (predict(s_->text, s_->unet, b, xt, t) - noise).pow(2).mean();
     loss.backward();
     s_->optimizer.step(learning_rate);
+    s_->ema.set_decay(ema_decay);
     s_->ema.update(s_->params);
     return {loss.item<double>(), learning_rate};
 }
@@ -91,12 +92,13 @@ double TextToImageTrainer::loss(const TextToImageBatch& b, const at::Tensor& tim
                                 bool use_ema) const {
     at::NoGradGuard no_grad;
     const c10::Device device = s_->params.begin()->second.device();
-    const at::Tensor xt = q_sample(s_->schedule, b.latents.to(device, at::kFloat), timesteps.to(device), noise.to(device));
-    if (!use_ema) return (predict(s_->text, s_->unet, b, xt, timesteps) - noise).pow(2).mean().item<double>();
+    const at::Tensor eps = noise.to(device, at::kFloat);
+    const at::Tensor xt = q_sample(s_->schedule, b.latents.to(device, at::kFloat), timesteps.to(device), eps);
+    if (!use_ema) return (predict(s_->text, s_->unet, b, xt, timesteps) - eps).pow(2).mean().item<double>();
     const auto& shadow = s_->ema.shadow();
     const ClipTextModel text = ClipTextModel::load(s_->text.config(), WeightMap(component(shadow, kText)));
     const UNet2DCondition unet = UNet2DCondition::load(s_->unet.config(), WeightMap(component(shadow, kUnet)));
-    return (predict(text, unet, b, xt, timesteps) - noise).pow(2).mean().item<double>();
+    return (predict(text, unet, b, xt, timesteps) - eps).pow(2).mean().item<double>();
 }
 
 TrainCheckpoint TextToImageTrainer::checkpoint(int64_t step) const {
@@ -122,13 +124,18 @@ void TextToImageTrainer::restore(const TrainCheckpoint& c) {
         }
         p.copy_(it->second);
     }
-    s_->ema.load(c.ema, std::stoll(c.info.count("ema_updates") ? c.info.at("ema_updates") : "0"));
-    s_->optimizer.load_state(c.optimizer, std::stoll(c.info.count("optimizer_steps") ? c.info.at("optimizer_steps") : "0"));
+    s_->ema.load(c.ema, checkpoint_count(c, "ema_updates"));
+    s_->optimizer.load_state(c.optimizer, checkpoint_count(c, "optimizer_steps"));
 }
 
-void TextToImageTrainer::initialise_from(const std::map<std::string, at::Tensor>& weights) {
+void TextToImageTrainer::initialise_from(const std::map<std::string, at::Tensor>& weights,
+                                         const std::set<std::string>& keep_fresh) {
     at::NoGradGuard no_grad;
+    for (const std::string& name : keep_fresh) {
+        if (!s_->params.count(name)) throw std::runtime_error("no parameter " + name + " to keep fresh");
+    }
     for (auto& [name, p] : s_->params) {
+        if (keep_fresh.count(name)) continue;
         auto it = weights.find(name);
         if (it == weights.end()) throw std::runtime_error("the starting weights have no " + name);
         const at::Tensor& src = it->second;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "core/model/clip_text_config.h"
@@ -50,8 +51,9 @@ public:
     void restore(const TrainCheckpoint& checkpoint);
     // Starts from trained weights (a text-to-image checkpoint's EMA weights): matching tensors are
     // copied; a conv_in with fewer input channels fills the first ones and zeroes the rest (how SD's
-    // inpainting UNet was initialised from the text-to-image one). Resets the EMA to the result.
-    void initialise_from(const std::map<std::string, at::Tensor>& weights);
+    // inpainting UNet was initialised from the text-to-image one). Parameters named in `keep_fresh`
+    // keep their fresh initialisation. Resets the EMA to the result.
+    void initialise_from(const std::map<std::string, at::Tensor>& weights, const std::set<std::string>& keep_fresh = {});
 
     // EMA weights: text encoder under "text_model.", UNet under diffusers' names, split by component.
     std::map<std::string, at::Tensor> ema_text_encoder_weights() const;

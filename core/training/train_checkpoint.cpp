@@ -27,6 +27,16 @@ void save_train_checkpoint(const std::string& path, const TrainCheckpoint& c) {
     write_safetensors(path, tensors, metadata);
 }
 
+int64_t checkpoint_count(const TrainCheckpoint& c, const std::string& key) {
+    auto it = c.info.find(key);
+    if (it == c.info.end()) return 0;
+    const std::string& v = it->second;
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+        throw std::runtime_error("the checkpoint's " + key + " is not a step count: '" + v + "'");
+    }
+    return std::stoll(v);
+}
+
 TrainCheckpoint load_train_checkpoint(const std::string& path) {
     SafetensorsFile file = SafetensorsFile::open(path);
     TrainCheckpoint c;

@@ -22,4 +22,8 @@ void save_train_checkpoint(const std::string& path, const TrainCheckpoint& check
 // Throws std::runtime_error (or SafetensorsError) naming the file and the problem.
 TrainCheckpoint load_train_checkpoint(const std::string& path);
 
+// A count recorded in the checkpoint's info (0 when absent); throws std::runtime_error naming the
+// key when it is not a whole non-negative number.
+int64_t checkpoint_count(const TrainCheckpoint& checkpoint, const std::string& key);
+
 }  // namespace ds
