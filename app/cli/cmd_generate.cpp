@@ -16,6 +16,7 @@
 #include "app/cli/trace_writer.h"
 #include "core/builtin/builtin_model.h"
 #include "core/checkpoint/stable_diffusion_model.h"
+#include "core/model/clip_text_model.h"
 #include "core/image/image_tensor.h"
 #include "core/io/image_io.h"
 #include "core/pipeline/generation_metadata.h"
@@ -188,6 +189,9 @@ int run_generate(const std::vector<std::string>& args) {
     builtin_options.variant = schedule;
     const StableDiffusionModel model =
         builtin ? load_builtin_model(builtin_options) : load_stable_diffusion(model_path, load_options);
+    if (params.clip_skip > model.text_encoder->config().num_layers)
+        throw UsageError("--clip-skip: " + std::to_string(params.clip_skip) + " is outside [1, " +
+                         std::to_string(model.text_encoder->config().num_layers) + "] for this model's text encoder");
     if (params.width == 0) params.width = static_cast<int>(model.native_size);
     if (params.height == 0) params.height = static_cast<int>(model.native_size);
     validate(params);

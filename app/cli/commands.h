@@ -33,6 +33,9 @@ int run_generate(const std::vector<std::string>& args);
 ArgParser info_parser();
 int run_info(const std::vector<std::string>& args);
 
+ArgParser eval_parser();
+int run_eval(const std::vector<std::string>& args);
+
 ArgParser train_parser();
 int run_train(const std::vector<std::string>& args);
 

@@ -25,6 +25,7 @@ const std::vector<Command>& commands() {
         {"generate", "generate an image from a prompt with a Stable Diffusion model", generate_parser, run_generate},
         {"info", "describe a Stable Diffusion model (layout, version, parameters, notes)", info_parser, run_info},
         {"dataset", "build the emoji training shard from emoji-datasource packages", dataset_parser, run_dataset},
+        {"eval", "evaluate the built-in model: category accuracy of generated images, loss per t band", eval_parser, run_eval},
         {"train", "train the built-in model (tokenizer, vae, unet, inpaint) and export it", train_parser, run_train},
     };
     return list;

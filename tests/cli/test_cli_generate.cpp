@@ -216,7 +216,9 @@ TEST(CliGenerate, BadInputExitsTwoWithOneLineAndNoFile) {
         return a;
     };
     const std::vector<Case> cases{
-        {{}, "--model"},  // no built-in model yet
+        {{"--schedule", "quadratic"}, "--schedule must be cosine or linear"},
+        {with_model(folder, {"--schedule", "linear"}), "--schedule chooses between the built-in model"},
+        {{"--clip-skip", "9"}, "--clip-skip: 9 is outside [1, 4]"},
         {with_model("model.ckpt"), "pickle"},
         {with_model("disguised.safetensors"), "pickle"},
         {with_model("truncated.safetensors"), "truncated.safetensors"},

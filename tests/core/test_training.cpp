@@ -229,13 +229,15 @@ TEST(WeightMapInitializer, BuildsEveryUNetTensorWithItsShapeAndTheDefaultInitial
     EXPECT_EQ(ds::parameter_list(w).size(), t.size());
 }
 
-TEST(WeightMapInitializer, TextEmbeddingsAreSmallNormalAndLayerNormsStartAtIdentity) {
+TEST(WeightMapInitializer, TokenEmbeddingsAreUnitNormalPositionsSmallAndLayerNormsStartAtIdentity) {
     ds::WeightMap w = ds::trainable_weight_map(3);
     ds::ClipTextModel::load(tiny_text(), w);
     EXPECT_NO_THROW(w.check("text", "text_model"));
     const at::Tensor emb = w.tensors().at("text_model.embeddings.token_embedding.weight");
     EXPECT_EQ(emb.sizes(), (std::vector<int64_t>{50, 32}));
-    EXPECT_NEAR(emb.std().item<double>(), 0.02, 0.003);
+    EXPECT_NEAR(emb.std().item<double>(), 1.0, 0.1);  // N(0, 1): prompts start apart (parameter_init.cpp)
+    const at::Tensor pos = w.tensors().at("text_model.embeddings.position_embedding.weight");
+    EXPECT_NEAR(pos.std().item<double>(), 0.02, 0.004);
     EXPECT_FALSE(w.contains("text_model.embeddings.position_ids"));  // an optional buffer: not created
     EXPECT_TRUE(at::equal(w.tensors().at("text_model.final_layer_norm.weight"), at::ones({32})));
     EXPECT_TRUE(at::equal(w.tensors().at("text_model.encoder.layers.1.layer_norm2.bias"), at::zeros({32})));
