@@ -32,27 +32,14 @@
 #include "core/pipeline/txt2img.h"
 #include "core/training/train_checkpoint.h"
 #include "tests/support/fake_emoji_shard.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "ds-builtin-XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (fs::path(path_) / name).string(); }
-    const std::string& path() const { return path_; }
+using ds::test::TempDir;
 
-private:
-    std::string path_;
-};
 
 template <typename F>
 std::string error_of(F f) {

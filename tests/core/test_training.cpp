@@ -35,10 +35,13 @@
 #include "core/training/text_to_image_training.h"
 #include "core/training/train_checkpoint.h"
 #include "core/training/training_loop.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using ds::test::TempDir;
 
 ds::UNetConfig tiny_unet() {
     ds::UNetConfig c;
@@ -136,21 +139,6 @@ std::string error_of(F f) {
     return "";
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "ds-training-XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (fs::path(path_) / name).string(); }
-
-private:
-    std::string path_;
-};
 
 std::string read_all(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
