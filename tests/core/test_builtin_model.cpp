@@ -33,6 +33,7 @@
 #include "core/training/train_checkpoint.h"
 #include "tests/support/fake_emoji_shard.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/error_of.h"
 
 namespace fs = std::filesystem;
 
@@ -41,16 +42,7 @@ namespace {
 using ds::test::TempDir;
 
 
-template <typename F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no exception";
-    return "";
-}
+using ds::test::error_of;
 
 void expect_one_line_with(const std::string& message, const std::string& part) {
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;

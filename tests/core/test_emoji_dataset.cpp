@@ -23,6 +23,7 @@
 #include "core/data/emoji_shard.h"
 #include "core/io/image_io.h"
 #include "core/io/safetensors.h"
+#include "tests/support/error_of.h"
 
 namespace fs = std::filesystem;
 
@@ -100,16 +101,7 @@ protected:
 };
 
 // The message of the EmojiDataError (or other std::exception) `f` throws; fails when nothing is thrown.
-template <typename F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no exception";
-    return "";
-}
+using ds::test::error_of;
 
 void expect_one_line_naming(const std::string& message, const std::string& file, const std::string& problem) {
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;

@@ -36,6 +36,7 @@
 #include "core/training/train_checkpoint.h"
 #include "core/training/training_loop.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/error_of.h"
 
 namespace fs = std::filesystem;
 
@@ -128,16 +129,7 @@ void expect_maps_equal(const std::map<std::string, at::Tensor>& a, const std::ma
     }
 }
 
-template <typename F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no exception";
-    return "";
-}
+using ds::test::error_of;
 
 
 std::string read_all(const std::string& path) {
