@@ -24,14 +24,6 @@ namespace {
 
 const std::vector<std::string> kVariants{"cosine", "linear", "inpaint"};
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ModelError("cannot read '" + path.string() + "'");
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 WeightMap load_weights(const fs::path& path, const c10::Device& device) {
     const SafetensorsFile file = SafetensorsFile::open(path.string());
     WeightMap w = weights_from_safetensors(file);
@@ -72,7 +64,7 @@ StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options) {
     if (std::find(present.begin(), present.end(), options.variant) == present.end()) {
         throw ModelError("the built-in model in " + dir.string() + " has no '" + options.variant + "' variant");
     }
-    const BuiltinConfig config = parse_builtin_config(read_text(dir / "model.json"));
+    const BuiltinConfig config = parse_builtin_config(read_model_text((dir / "model.json").string()));
     const c10::Device device = parse_device(options.device);
     auto tokenizer = std::make_shared<BuiltinTokenizer>(
         BuiltinTokenizer::load((dir / "tokenizer.model").string(), config.context_length));

@@ -4,6 +4,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace ds {
 namespace {
@@ -34,6 +35,14 @@ bool looks_like_pickle_or_zip(const std::string& path) {
 }
 
 }  // namespace
+
+std::string read_model_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ModelError("cannot read '" + path + "'");
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
 
 std::string layout_name(ModelLayout layout) {
     return layout == ModelLayout::DiffusersFolder ? "diffusers folder" : "single-file checkpoint";

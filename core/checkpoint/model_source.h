@@ -24,4 +24,7 @@ ModelSource identify_model(const std::string& path);
 
 std::string layout_name(ModelLayout layout);
 
+// The whole of a model's text file (a config); throws ModelError naming it when it cannot be read.
+std::string read_model_text(const std::string& path);
+
 }  // namespace ds

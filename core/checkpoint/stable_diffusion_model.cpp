@@ -25,14 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ModelError("cannot read '" + path.string() + "'");
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 // The networks keep their weights where the WeightMap has them: move them once, before loading.
 WeightMap on_device(const WeightMap& w, const c10::Device& device) {
     if (device.is_cpu()) return w;
@@ -117,7 +109,7 @@ StableDiffusionModel load_folder(const fs::path& root, const c10::Device& device
         m.vae = std::make_shared<AutoencoderKL>(AutoencoderKL::load(config, on_device(w, device)));
         m.vae_scaling_factor = config.scaling_factor;
     }
-    m.sampler = parse_scheduler_config(read_text(root / "scheduler" / "scheduler_config.json"));
+    m.sampler = parse_scheduler_config(read_model_text((root / "scheduler" / "scheduler_config.json").string()));
     m.version = text_config.activation == ClipActivation::Gelu ? "SD 2.x" : "SD 1.x";
     return m;
 }
