@@ -19,6 +19,7 @@
 #include "core/model/clip_text_model.h"
 #include "core/image/image_tensor.h"
 #include "core/io/image_io.h"
+#include "core/runtime/device.h"
 #include "core/pipeline/generation_metadata.h"
 #include "core/pipeline/txt2img.h"
 #include "core/samplers/sampler.h"
@@ -115,6 +116,8 @@ ArgParser generate_parser() {
         .option("clip-skip", "N",
                 "condition on the N-th CLIP layer from the end, 1..12 (default: the model's)")
         .option("vae-tile", "N", "decode in tiles of N latent pixels (8..512; 64 = 512 px) to bound memory at large sizes (default: off)")
+        .option("device", "DEV", "auto (CUDA when this libtorch has it and a GPU is present), cpu or cuda", "auto")
+        .option("dtype", "TYPE", "weights and activations: auto (fp16 on CUDA, fp32 on the CPU), fp32, fp16 or bf16", "auto")
         .option("out", "FILE", "the output image (png keeps the parameters text)")
         .option("trace", "DIR", "also write per-step previews xt_NNN.png, x0_NNN.png and trace.csv into DIR");
     return p;
@@ -184,9 +187,19 @@ int run_generate(const std::vector<std::string>& args) {
 
     ModelLoadOptions load_options;
     if (p.has("tokenizer")) load_options.tokenizer_dir = p.value("tokenizer");
+    load_options.device = p.value("device");
+    load_options.dtype = p.value("dtype");
+    try {  // a bad device or type is a usage error, found before the load
+        parse_compute_dtype(load_options.dtype, parse_device(load_options.device));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    if (builtin && p.value("dtype") != "auto" && p.value("dtype") != "fp32")
+        throw UsageError("--dtype: the built-in model runs in fp32");
     const Clock::time_point load_start = Clock::now();
     BuiltinModelOptions builtin_options;
     builtin_options.variant = schedule;
+    builtin_options.device = load_options.device;
     const StableDiffusionModel model =
         builtin ? load_builtin_model(builtin_options) : load_stable_diffusion(model_path, load_options);
     if (params.clip_skip > model.text_encoder->config().num_layers)

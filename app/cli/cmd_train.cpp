@@ -48,6 +48,7 @@ ArgParser train_parser() {
         .option("schedule", "KIND", "noise schedule of the unet stage: cosine or linear", "cosine")
         .option("vocab", "N", "tokenizer vocabulary size", "1000")
         .option("checkpoint-every", "N", "steps between checkpoints", "100")
+        .option("minutes", "M", "stop (and save a checkpoint) after M minutes, even before --steps")
         .option("out", "DIR", "export: the model folder to write", "resources/models/builtin")
         .option("init-from", "CKPT", "unet: start a fresh run from this checkpoint's EMA weights")
         .option("keep-fresh", "NAMES", "with --init-from: comma-separated parameters to keep freshly initialised")
@@ -80,6 +81,7 @@ int run_train(const std::vector<std::string>& args_in) {
     o.vocab_size = parse_int(p.value("vocab"), "--vocab");
     o.checkpoint_every = parse_int(p.value("checkpoint-every"), "--checkpoint-every");
     o.restart = p.flag_set("restart");
+    if (p.has("minutes")) o.time_limit_seconds = 60.0 * parse_positive_double(p.value("minutes"), "--minutes");
     o.device = p.value("device");
     if (p.has("init-from")) o.init_from = p.value("init-from");
     if (p.has("keep-fresh")) o.keep_fresh = split_list(p.value("keep-fresh"), "--keep-fresh");

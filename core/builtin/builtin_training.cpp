@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
 
 #include <filesystem>
 #include <fstream>
@@ -110,6 +111,7 @@ TrainingLoopOptions loop_options(const BuiltinTrainOptions& o, const std::string
     l.loss_log_path = work_file(o, log_name);
     l.on_progress = o.on_progress;
     l.cancel = o.cancel;
+    l.time_limit_seconds = o.time_limit_seconds;
     return l;
 }
 
@@ -141,6 +143,8 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
     const BuiltinTokenizer tokenizer = load_tokenizer(o);
     BuiltinConfig config = config_for(tokenizer);
     const c10::Device device = parse_device(o.device);
+    // Fixed shapes every step: let cuDNN time its convolution algorithms once and keep the fastest.
+    if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
     const AutoencoderKL vae = load_trained_vae(o.work_dir, config.vae, device);
     const double scale = builtin_latent_scaling_factor(o.shard_path, o.work_dir);
     {  // export fits the preview factors on the same data
@@ -223,7 +227,9 @@ void train_builtin_autoencoder_stage(const BuiltinTrainOptions& o) {
     const EmojiShard shard = read_emoji_shard(o.shard_path);
     make_work_dir(o);
     const BuiltinConfig config = default_builtin_config(1);
-    AutoencoderTrainer trainer(config.vae, o.seed, AdamWOptions{}, parse_device(o.device));
+    const c10::Device device = parse_device(o.device);
+    if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed shapes every step
+    AutoencoderTrainer trainer(config.vae, o.seed, AdamWOptions{}, device);
     const std::string ckpt_path = work_file(o, "vae.ckpt.safetensors");
     int64_t start = 0;
     if (!o.restart && fs::exists(ckpt_path)) {

@@ -28,13 +28,14 @@ struct BuiltinTrainOptions {
     uint64_t seed = 1;
     int64_t checkpoint_every = 100;
     bool restart = false;  // ignore an existing checkpoint
+    double time_limit_seconds = 0;  // > 0: stop and save after this long (see TrainingLoopOptions)
     ScheduleKind schedule = ScheduleKind::Cosine;
     int vocab_size = 1000;
-    std::string device = "cpu";
+    std::string device = "cpu";  // "cpu", "cuda" or "auto" (a CUDA build of libtorch trains far larger models)
     // unet stage, fresh runs only: start from this training checkpoint's EMA weights, except the
     // parameters named in keep_fresh (e.g. "text_encoder/text_model.embeddings.token_embedding.weight").
     std::string init_from;
-    std::vector<std::string> keep_fresh;  // "cpu", "cuda" or "auto" (a CUDA build of libtorch trains far larger models)
+    std::vector<std::string> keep_fresh;
     std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
     std::function<void(const TrainingProgress&)> on_progress;
     const CancelToken* cancel = nullptr;

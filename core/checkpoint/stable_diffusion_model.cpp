@@ -25,12 +25,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The networks keep their weights where the WeightMap has them: move them once, before loading.
-WeightMap on_device(const WeightMap& w, const c10::Device& device) {
-    if (device.is_cpu()) return w;
+// Where the networks run and in what type. They keep their weights where the WeightMap has them:
+// move (and, for half types, convert) them once, before loading.
+struct Placement {
+    c10::Device device{c10::DeviceType::CPU};
+    at::ScalarType dtype = at::kFloat;
+};
+
+WeightMap on_device(const WeightMap& w, const Placement& where) {
+    if (where.device.is_cpu() && where.dtype == at::kFloat) return w;  // get() converts each tensor once
     std::map<std::string, at::Tensor> moved;
-    for (const auto& [name, t] : w.tensors()) moved[name] = t.to(device);
-    return WeightMap(std::move(moved));
+    for (const auto& [name, t] : w.tensors()) {
+        moved[name] = at::isFloatingType(t.scalar_type()) ? t.to(where.device, where.dtype) : t.to(where.device);
+    }
+    WeightMap out(std::move(moved));
+    out.set_dtype(where.dtype);
+    return out;
 }
 
 // The safetensors spelling of a dtype ("F16", "F32", ...), as users see it in other tools.
@@ -76,9 +86,10 @@ fs::path component_weights(const fs::path& dir, const std::string& stem) {
     throw ModelError("'" + dir.string() + "' has no " + stem + ".safetensors");
 }
 
-StableDiffusionModel load_folder(const fs::path& root, const c10::Device& device) {
+StableDiffusionModel load_folder(const fs::path& root, const Placement& device) {
     StableDiffusionModel m;
-    m.device = device;
+    m.device = device.device;
+    m.dtype = device.dtype;
     m.layout = ModelLayout::DiffusersFolder;
     m.name = root.filename().empty() ? root.parent_path().filename().string() : root.filename().string();
     for (const char* part : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"}) {
@@ -131,9 +142,10 @@ std::shared_ptr<const ClipTokenizer> single_file_tokenizer(const fs::path& file,
 }
 
 StableDiffusionModel load_single_file(const fs::path& path, const ModelLoadOptions& options,
-                                      const c10::Device& device) {
+                                      const Placement& device) {
     StableDiffusionModel m;
-    m.device = device;
+    m.device = device.device;
+    m.dtype = device.dtype;
     m.layout = ModelLayout::SingleFile;
     m.name = path.stem().string();
     const auto file = SafetensorsFile::open(path.string());
@@ -231,8 +243,10 @@ SamplerConfig parse_scheduler_config(const std::string& json_text) {
 }
 
 StableDiffusionModel load_stable_diffusion(const std::string& path, const ModelLoadOptions& options) {
+    Placement device;  // checked first: a bad device or type fails before any file is read
+    device.device = parse_device(options.device);
+    device.dtype = parse_compute_dtype(options.dtype, device.device);
     const ModelSource source = identify_model(path);
-    const c10::Device device = parse_device(options.device);
     if (source.layout == ModelLayout::DiffusersFolder) return load_folder(fs::path(source.path), device);
     return load_single_file(fs::path(source.path), options, device);
 }

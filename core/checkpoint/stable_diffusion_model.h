@@ -26,6 +26,9 @@ struct ModelLoadOptions {
     std::string tokenizer_dir;  // for single files: vocab.json + merges.txt (default: <file's folder>/tokenizer)
     std::optional<PredictionType> prediction;  // override (SD 2.x single files are assumed v-prediction)
     std::string device = "auto";               // "auto" (CUDA when present), "cpu", "cuda"
+    // Weights and activations: "auto" (fp16 on CUDA, fp32 on the CPU), "fp32", "fp16", "bf16" (CUDA
+    // only). The samplers' arithmetic stays float32 whatever this is.
+    std::string dtype = "auto";
 };
 
 struct ComponentInfo {
@@ -51,6 +54,7 @@ struct StableDiffusionModel {
     std::shared_ptr<const UNet2DCondition> unet;
     std::shared_ptr<const AutoencoderKL> vae;
     c10::Device device{c10::DeviceType::CPU};
+    at::ScalarType dtype = at::kFloat;  // what the networks compute in
     int clip_skip = 1;                  // the layer SD's conditioning comes from (2 = penultimate)
     double vae_scaling_factor = 0.18215;
     SamplerConfig sampler;              // train schedule, prediction type, offset, spacing of the model

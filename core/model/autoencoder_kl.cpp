@@ -228,8 +228,12 @@ struct AutoencoderKL::Impl {
     Decoder decoder;
     Conv2d quant_conv, post_quant_conv;
 
+    // The weights' type: float32, or fp16/bf16 on CUDA. Inputs are cast to it, outputs back to float32.
+    at::ScalarType dtype() const { return decoder.conv_in.weight.scalar_type(); }
+
     at::Tensor latent_stage(const at::Tensor& z) const {
-        return decoder.latent_stage(config.use_post_quant_conv ? post_quant_conv(z) : z);
+        const at::Tensor x = z.to(dtype());
+        return decoder.latent_stage(config.use_post_quant_conv ? post_quant_conv(x) : x);
     }
 };
 
@@ -264,8 +268,9 @@ EncoderOutput AutoencoderKL::encode(const at::Tensor& image) const {
             ", H, W] with H and W multiples of " + std::to_string(factor) + ", got " +
             (image.defined() ? shape_string(image.sizes()) : std::string("no tensor")));
     }
-    at::Tensor moments = impl_->encoder.forward(image.to(at::kFloat));
+    at::Tensor moments = impl_->encoder.forward(image.to(impl_->dtype()));
     if (config.use_quant_conv) moments = impl_->quant_conv(moments);
+    moments = moments.to(at::kFloat);
     EncoderOutput out;
     out.moments = moments;
     const std::vector<at::Tensor> halves = moments.chunk(2, 1);
@@ -290,7 +295,7 @@ void check_latent(const at::Tensor& z, const AutoencoderConfig& config, const ch
 
 at::Tensor AutoencoderKL::decode(const at::Tensor& z) const {
     check_latent(z, impl_->config, "VAE decode");
-    return impl_->decoder.upsampling_stage(impl_->latent_stage(z.to(at::kFloat)));
+    return impl_->decoder.upsampling_stage(impl_->latent_stage(z)).to(at::kFloat);
 }
 
 at::Tensor AutoencoderKL::decode_tiled(const at::Tensor& z, int64_t tile, int64_t overlap) const {
@@ -302,10 +307,10 @@ at::Tensor AutoencoderKL::decode_tiled(const at::Tensor& z, int64_t tile, int64_
     const int64_t height = z.size(2), width = z.size(3);
     if (height <= tile && width <= tile) return decode(z);
 
-    const at::Tensor h = impl_->latent_stage(z.to(at::kFloat));
+    const at::Tensor h = impl_->latent_stage(z);
     const int64_t f = impl_->config.downsample_factor();
     const TileAxis rows(height, tile, overlap), cols(width, tile, overlap);
-    const at::TensorOptions options = h.options();
+    const at::TensorOptions options = h.options().dtype(at::kFloat);  // the blend sums in float32
     at::Tensor sum = at::zeros({z.size(0), impl_->config.out_channels, height * f, width * f}, options);
     at::Tensor weight_sum = at::zeros({height * f, width * f}, options);
     for (size_t iy = 0; iy < rows.starts.size(); ++iy) {
@@ -317,7 +322,7 @@ at::Tensor AutoencoderKL::decode_tiled(const at::Tensor& z, int64_t tile, int64_
                 wy * cols.weights(ix, f, options).unsqueeze(0);  // [rows.size * f, cols.size * f]
             const at::Tensor pixels =
                 impl_->decoder.upsampling_stage(h.narrow(2, y, rows.size).narrow(3, x, cols.size));
-            sum.narrow(2, y * f, rows.size * f).narrow(3, x * f, cols.size * f).add_(pixels * w);
+            sum.narrow(2, y * f, rows.size * f).narrow(3, x * f, cols.size * f).add_(pixels.to(at::kFloat) * w);
             weight_sum.narrow(0, y * f, rows.size * f).narrow(1, x * f, cols.size * f).add_(w);
         }
     }

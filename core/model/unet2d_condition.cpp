@@ -142,7 +142,7 @@ at::Tensor UNet2DCondition::time_embedding(const at::Tensor& timesteps) const {
     const UNetConfig& c = impl_->config;
     const at::Tensor proj =
         timestep_sinusoidal_embedding(timesteps, c.block_out_channels[0], c.flip_sin_to_cos, c.freq_shift);
-    return impl_->time_embedding(proj);
+    return impl_->time_embedding(proj.to(impl_->conv_in.weight.scalar_type()));
 }
 
 at::Tensor UNet2DCondition::forward(const at::Tensor& sample_in, const at::Tensor& timesteps,
@@ -169,8 +169,11 @@ at::Tensor UNet2DCondition::forward(const at::Tensor& sample_in, const at::Tenso
                                     shape_string(timesteps.sizes()));
     }
     // No NoGradGuard here: training differentiates through forward(); inference callers hold one.
-    at::Tensor sample = sample_in.to(at::kFloat);
-    const at::Tensor context = context_in.to(sample.device(), at::kFloat);
+    // The weights' type (float32, or fp16/bf16 on CUDA) inside; float32 out, so that the samplers'
+    // schedule arithmetic stays in float32 whatever the weights are.
+    const at::ScalarType dtype = m.conv_in.weight.scalar_type();
+    at::Tensor sample = sample_in.to(dtype);
+    const at::Tensor context = context_in.to(sample.device(), dtype);
     // diffusers broadcasts a scalar timestep to the batch before embedding it.
     const at::Tensor t = timesteps.to(sample.device()).reshape({-1}).expand({batch});
     const at::Tensor emb = time_embedding(t);
@@ -209,7 +212,7 @@ at::Tensor UNet2DCondition::forward(const at::Tensor& sample_in, const at::Tenso
     }
 
     sample = at::silu(m.conv_norm_out(sample));
-    return m.conv_out(sample);
+    return m.conv_out(sample).to(at::kFloat);
 }
 
 }  // namespace ds

@@ -41,7 +41,8 @@ at::Tensor WeightMap::get_optional(const std::string& name, std::vector<int64_t>
         wrong_shape_.push_back(name + " is " + shape_string(t.sizes()) + ", expected " + shape_string(shape));
         return {};
     }
-    return t.scalar_type() == dtype ? t : t.to(dtype);
+    const at::ScalarType want = dtype == at::ScalarType::Undefined ? dtype_ : dtype;
+    return t.scalar_type() == want ? t : t.to(want);
 }
 
 std::vector<std::string> WeightMap::unused(const std::string& prefix) const {

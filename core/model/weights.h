@@ -33,14 +33,18 @@ public:
     bool contains(const std::string& name) const { return tensors_.count(name) != 0; }
     const std::map<std::string, at::Tensor>& tensors() const { return tensors_; }
 
-    // The tensor `name`, converted to `dtype` (float32 by default); records a problem (missing, or a
+    // The floating-point type get() converts to when not told (float32 unless set): fp16/bf16 on CUDA.
+    void set_dtype(at::ScalarType dtype) { dtype_ = dtype; }
+    at::ScalarType dtype() const { return dtype_; }
+
+    // The tensor `name`, converted to `dtype` (the map's dtype by default); records a problem (missing, or a
     // shape other than `shape` when given) and returns an undefined tensor instead of throwing, so
     // that all problems are reported together by check().
     at::Tensor get(const std::string& name, std::vector<int64_t> shape = {},
-                   at::ScalarType dtype = at::kFloat) const;
+                   at::ScalarType dtype = at::ScalarType::Undefined) const;
     // Like get() but a missing tensor is fine (returns undefined).
     at::Tensor get_optional(const std::string& name, std::vector<int64_t> shape = {},
-                            at::ScalarType dtype = at::kFloat) const;
+                            at::ScalarType dtype = at::ScalarType::Undefined) const;
 
     // Names under `prefix` that no get() asked for.
     std::vector<std::string> unused(const std::string& prefix = "") const;
@@ -51,6 +55,7 @@ private:
     // mutable: get() of a map with an initializer stores what it creates.
     mutable std::map<std::string, at::Tensor> tensors_;
     Initializer initializer_;
+    at::ScalarType dtype_ = at::kFloat;
     mutable std::set<std::string> used_;
     mutable std::vector<std::string> missing_;
     mutable std::vector<std::string> wrong_shape_;

@@ -38,6 +38,10 @@ int64_t run_training_loop(int64_t start_step, const TrainingLoopOptions& options
     int64_t done = start_step;
     for (int64_t i = start_step; i < options.total_steps; ++i) {
         if (options.cancel && options.cancel->cancelled()) break;
+        if (options.time_limit_seconds > 0 &&
+            std::chrono::duration<double>(clock::now() - begin).count() >= options.time_limit_seconds) {
+            break;
+        }
         const TrainingStepResult r = step(i);
         if (!std::isfinite(r.loss)) {
             throw std::runtime_error("training diverged: the loss is not finite at step " + std::to_string(i + 1));

@@ -27,6 +27,9 @@ struct TrainingLoopOptions {
     std::string loss_log_path;  // appended to (a resumed run continues the file); "" = none
     std::function<void(const TrainingProgress&)> on_progress;
     const CancelToken* cancel = nullptr;  // checked between steps; a cancelled run saves and returns
+    // > 0: stop (and save) once this many seconds have passed, like a cancel: a run sized for a
+    // machine lent for a fixed time. The learning-rate schedule still follows total_steps.
+    double time_limit_seconds = 0;
 };
 
 struct TrainingStepResult {

@@ -233,6 +233,9 @@ TEST(CliGenerate, BadInputExitsTwoWithOneLineAndNoFile) {
         {with_model(folder, {"--sampler", "fancy"}), "unknown sampler 'fancy'"},
         {with_model(folder, {"--seed", "-3"}), "--seed"},
         {with_model(folder, {"--trace", "model.ckpt"}), "--trace: 'model.ckpt' is a file"},
+        {with_model(folder, {"--device", "cpu", "--dtype", "fp16"}), "precision fp16 needs a CUDA device"},
+        {with_model(folder, {"--dtype", "int4"}), "unknown precision 'int4'"},
+        {with_model(folder, {"--device", "tpu"}), "unknown device 'tpu'"},
     };
     for (const Case& c : cases) {
         std::vector<std::string> args{"generate", "--prompt", "cat", "--out", "out.png"};

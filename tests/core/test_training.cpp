@@ -542,6 +542,24 @@ TEST(TrainingLoop, CancelStopsBetweenStepsAndSaves) {
     EXPECT_TRUE(saved.empty());
 }
 
+TEST(TrainingLoop, ATimeLimitStopsBetweenStepsAndSaves) {
+    std::vector<int64_t> trained, saved;
+    ds::TrainingLoopOptions o;
+    o.total_steps = 1000;
+    o.checkpoint_every = 0;
+    o.time_limit_seconds = 0.05;
+    auto step = [&](int64_t i) {
+        trained.push_back(i);
+        usleep(20000);  // 20 ms a step: the limit falls after the third
+        return ds::TrainingStepResult{1.0, 1e-3};
+    };
+    const int64_t done = ds::run_training_loop(0, o, step, [&](int64_t d) { saved.push_back(d); });
+    EXPECT_GE(done, 3);
+    EXPECT_LT(done, 1000);
+    EXPECT_EQ(static_cast<int64_t>(trained.size()), done);
+    EXPECT_EQ(saved, (std::vector<int64_t>{done}));  // the partial run is kept
+}
+
 TEST(TrainingLoop, AnUnwritableLogIsAnError) {
     ds::TrainingLoopOptions o;
     o.total_steps = 1;
