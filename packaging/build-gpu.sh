@@ -4,7 +4,7 @@
 # PyTorch but none of our Debian packages, so:
 #   TORCH_ROOT   the torch package folder (include/, lib/); default: python3's torch
 #   DEPS_PREFIX  a folder with include/ and lib/ holding sentencepiece and nlohmann-json when the
-#                system has none (copy them from a Debian 12 machine: packaging/gpu-bundle.sh)
+#                system has none (packaging/gpu-bundle.sh gathers them on a Debian 12 machine)
 #   BUILD        the build folder (default build-gpu)
 set -euo pipefail
 cd "$(dirname "$0")/.."

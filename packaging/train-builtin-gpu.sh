@@ -11,7 +11,8 @@
 #
 # Environment (defaults below): DATA (the shard, or the shard .xz), WORK, EXPORT, BUDGET (seconds
 # from start to the end of the export), VAE_SHARE (the autoencoder's share of the training time),
-# VAE_STEPS, UNET_STEPS, INPAINT_STEPS, VAE_BATCH, UNET_BATCH, SKIP_VAE=1 (keep WORK's autoencoder).
+# VAE_STEPS, UNET_STEPS, INPAINT_STEPS, VAE_BATCH, UNET_BATCH, SKIP_VAE=1 (keep WORK's autoencoder),
+# DEVICE (default cuda; cpu for a dry run of the script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
