@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "benchmarks/sd15_arch.h"
+#include "benchmarks/sd15_common.h"
 #include "benchmarks/sgemm_peak.h"
 #include "core/io/atomic_file.h"
 #include "core/model/autoencoder_config.h"
@@ -39,42 +40,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-// runwayml/stable-diffusion-v1-5 unet/config.json and vae/config.json (diffusers layout).
-constexpr const char* kSd15UNetConfig = R"({
-  "_class_name": "UNet2DConditionModel",
-  "act_fn": "silu",
-  "attention_head_dim": 8,
-  "block_out_channels": [320, 640, 1280, 1280],
-  "center_input_sample": false,
-  "cross_attention_dim": 768,
-  "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
-  "downsample_padding": 1,
-  "flip_sin_to_cos": true,
-  "freq_shift": 0,
-  "in_channels": 4,
-  "layers_per_block": 2,
-  "mid_block_scale_factor": 1,
-  "norm_eps": 1e-05,
-  "norm_num_groups": 32,
-  "out_channels": 4,
-  "sample_size": 64,
-  "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"]
-})";
-
-constexpr const char* kSd15VaeConfig = R"({
-  "_class_name": "AutoencoderKL",
-  "act_fn": "silu",
-  "block_out_channels": [128, 256, 512, 512],
-  "down_block_types": ["DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"],
-  "in_channels": 3,
-  "latent_channels": 4,
-  "layers_per_block": 2,
-  "norm_num_groups": 32,
-  "out_channels": 3,
-  "sample_size": 512,
-  "up_block_types": ["UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"]
-})";
+using ds::bench::load_average;
+using ds::bench::maxrss_mib;
+using ds::bench::mib;
+using ds::bench::proc_status_mib;
+using ds::bench::random_weights;
+using ds::bench::reset_peak_rss;
 
 // The figures quoted by the issue for SD 1.5: a sanity check of the FLOP counter at 512x512.
 constexpr double kQuotedStepGflop = 1606.5;
@@ -144,75 +115,6 @@ Options parse_options(int argc, char** argv) {
                     std::to_string(o.height));
     }
     return o;
-}
-
-// ---- memory -------------------------------------------------------------------------------------
-
-double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
-
-// A "VmRSS:" / "VmHWM:" line of /proc/self/status in MiB (-1 when unreadable).
-double proc_status_mib(const std::string& field) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.compare(0, field.size() + 1, field + ":") == 0) {
-            std::istringstream fields(line.substr(field.size() + 1));
-            double kib = -1;
-            fields >> kib;
-            return kib < 0 ? -1 : kib / 1024.0;
-        }
-    }
-    return -1;
-}
-
-// The 1-minute load average (/proc/loadavg), to tell a quiet machine's figures from a busy one's.
-double load_average() {
-    std::ifstream in("/proc/loadavg");
-    double load = -1;
-    in >> load;
-    return load;
-}
-
-double maxrss_mib() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: KiB
-}
-
-// The whole run's peak, kept across the resets below.
-double g_run_peak_mib = 0;
-
-// Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0), so that each phase's peak
-// can be read on its own. It resets ru_maxrss too (both read the same high-water mark), hence
-// g_run_peak_mib.
-bool reset_peak_rss() {
-    g_run_peak_mib = std::max({g_run_peak_mib, maxrss_mib(), proc_status_mib("VmHWM")});
-    std::ofstream out("/proc/self/clear_refs");
-    out << "5";
-    out.flush();
-    return static_cast<bool>(out);
-}
-
-// ---- random weights -----------------------------------------------------------------------------
-
-// Matrices and kernels ~ N(0, 1/fan_in) keep activations at unit scale through the network (no
-// overflow, no denormals that would distort the timing); norms start as identity, biases small.
-ds::WeightMap random_weights(const std::vector<ds::bench::WeightShape>& shapes) {
-    ds::WeightMap map;
-    for (const auto& w : shapes) {
-        at::Tensor t;
-        if (w.shape.size() >= 2) {
-            int64_t fan_in = 1;
-            for (size_t i = 1; i < w.shape.size(); ++i) fan_in *= w.shape[i];
-            t = at::randn(w.shape).mul_(1.0 / std::sqrt(static_cast<double>(fan_in)));
-        } else if (w.name.size() > 7 && w.name.compare(w.name.size() - 7, 7, ".weight") == 0) {
-            t = at::ones(w.shape);
-        } else {
-            t = at::randn(w.shape).mul_(0.02);
-        }
-        map.insert(w.name, t);
-    }
-    return map;
 }
 
 // ---- a per-operator timer -----------------------------------------------------------------------
@@ -310,7 +212,7 @@ json profile_json(double step_seconds) {
 }
 
 json run_unet(const Options& o, double sgemm_gflops) {
-    const ds::UNetConfig config = ds::parse_unet_config(kSd15UNetConfig);
+    const ds::UNetConfig config = ds::parse_unet_config(ds::bench::kSd15UNetConfig);
     const int64_t h = o.height / 8, w = o.width / 8;
     const ds::bench::ArchWalk walk = ds::bench::walk_unet(config, 2, h, w, kContextLength);
     const ds::bench::ArchWalk walk512 = ds::bench::walk_unet(config, 2, 64, 64, kContextLength);
@@ -410,7 +312,7 @@ json run_unet(const Options& o, double sgemm_gflops) {
 }
 
 json run_vae(const Options& o, double sgemm_gflops) {
-    const ds::AutoencoderConfig config = ds::parse_autoencoder_config(kSd15VaeConfig);
+    const ds::AutoencoderConfig config = ds::parse_autoencoder_config(ds::bench::kSd15VaeConfig);
     const int64_t h = o.height / 8, w = o.width / 8;
     const ds::bench::ArchWalk walk = ds::bench::walk_vae_decode(config, 1, h, w);
     const int64_t params = walk.parameters();
@@ -496,7 +398,7 @@ int main(int argc, char** argv) {
         // include them.
         malloc_trim(0);
         if (!o.skip_vae) report["vae"] = run_vae(o, sgemm.gflops);
-        const double run_peak = std::max({g_run_peak_mib, maxrss_mib(), proc_status_mib("VmHWM")});
+        const double run_peak = ds::bench::run_peak_mib();
         report["peak_rss_mib"] = run_peak;
         report["total_seconds"] = seconds_since(run_start);
         std::printf("\npeak RSS of the run    %.0f MiB (highest getrusage ru_maxrss / VmHWM over the phases)\n",

@@ -37,6 +37,7 @@ WeightMap on_device(const WeightMap& w, const Placement& where) {
     std::map<std::string, at::Tensor> moved;
     for (const auto& [name, t] : w.tensors()) {
         moved[name] = at::isFloatingType(t.scalar_type()) ? t.to(where.device, where.dtype) : t.to(where.device);
+        if (!moved[name].is_same(t)) release_mapped_pages(t);  // one copy of the weights at a time
     }
     WeightMap out(std::move(moved));
     out.set_dtype(where.dtype);

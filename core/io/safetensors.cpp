@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
@@ -57,6 +59,18 @@ std::string range_text(uint64_t begin, uint64_t end) {
     return "[" + std::to_string(begin) + "," + std::to_string(end) + "]";
 }
 
+// The live mappings' address ranges, so release_mapped_pages can tell a mapped tensor from heap
+// memory (where MADV_DONTNEED would zero live data).
+struct MappedRanges {
+    std::mutex mutex;
+    std::map<uintptr_t, uintptr_t> ranges;  // begin -> end
+};
+
+MappedRanges& mapped_ranges() {
+    static MappedRanges* ranges = new MappedRanges;  // never destroyed: mappings may outlive statics
+    return *ranges;
+}
+
 // A private (copy-on-write) writable mapping of the whole file. Writes land in private pages.
 struct Mapping {
     void* base = MAP_FAILED;
@@ -64,8 +78,19 @@ struct Mapping {
     Mapping() = default;
     Mapping(const Mapping&) = delete;
     Mapping& operator=(const Mapping&) = delete;
+    void registered() {
+        MappedRanges& r = mapped_ranges();
+        std::lock_guard<std::mutex> lock(r.mutex);
+        r.ranges[reinterpret_cast<uintptr_t>(base)] = reinterpret_cast<uintptr_t>(base) + size;
+    }
     ~Mapping() {
-        if (base != MAP_FAILED) ::munmap(base, size);
+        if (base == MAP_FAILED) return;
+        {
+            MappedRanges& r = mapped_ranges();
+            std::lock_guard<std::mutex> lock(r.mutex);
+            r.ranges.erase(reinterpret_cast<uintptr_t>(base));
+        }
+        ::munmap(base, size);
     }
 };
 
@@ -221,6 +246,7 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
     mapping->base = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.fd, 0);
     if (mapping->base == MAP_FAILED) impl->fail(std::string("cannot map: ") + std::strerror(errno));
     mapping->size = size;
+    mapping->registered();
     impl->mapping = mapping;
 
     auto* bytes = static_cast<uint8_t*>(mapping->base);
@@ -334,6 +360,23 @@ void write_safetensors(const std::string& path,
     } catch (const FileError& e) {
         throw SafetensorsError(e.what());
     }
+}
+
+void release_mapped_pages(const at::Tensor& tensor) {
+    if (!tensor.defined() || !tensor.device().is_cpu() || !tensor.is_contiguous() || tensor.numel() == 0) return;
+    const auto begin = reinterpret_cast<uintptr_t>(tensor.data_ptr());
+    const uintptr_t end = begin + static_cast<uintptr_t>(tensor.numel()) * tensor.element_size();
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    // Only whole pages inside the tensor: a page shared with a neighbour stays.
+    const uintptr_t first = (begin + page - 1) / page * page, last = end / page * page;
+    if (last <= first) return;
+    MappedRanges& r = mapped_ranges();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    auto it = r.ranges.upper_bound(begin);
+    if (it == r.ranges.begin()) return;
+    --it;
+    if (begin < it->first || end > it->second) return;  // not (wholly) inside a mapping
+    ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 }  // namespace ds

@@ -51,6 +51,13 @@ private:
     std::shared_ptr<const Impl> impl_;
 };
 
+// Gives the pages under `tensor` back to the kernel when it views a mapped safetensors file, once
+// the caller has copied what it needs (a loader converting F16 to F32): without this a loaded
+// model keeps both the file's pages and the converted copy resident, two copies of the weights.
+// The data stays readable (the pages come back from the file when touched), but anything written
+// into them is lost: call it only for tensors nobody writes. Does nothing for any other tensor.
+void release_mapped_pages(const at::Tensor& tensor);
+
 // Writes tensors (any device, contiguous or not) in the given order, with optional metadata.
 // Atomic: a temporary file in the same folder is renamed over `path` at the end.
 void write_safetensors(const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "core/io/safetensors.h"
+
 #include <sstream>
 
 namespace ds {
@@ -42,7 +44,10 @@ at::Tensor WeightMap::get_optional(const std::string& name, std::vector<int64_t>
         return {};
     }
     const at::ScalarType want = dtype == at::ScalarType::Undefined ? dtype_ : dtype;
-    return t.scalar_type() == want ? t : t.to(want);
+    if (t.scalar_type() == want) return t;  // a view of the file's pages: one copy
+    at::Tensor converted = t.to(want);
+    release_mapped_pages(t);  // the network keeps the converted copy: the file's pages can go
+    return converted;
 }
 
 std::vector<std::string> WeightMap::unused(const std::string& prefix) const {
