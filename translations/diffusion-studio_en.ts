@@ -162,6 +162,133 @@
     </message>
 </context>
 <context>
+    <name>ds::ui::GenerationPanel</name>
+    <message>
+        <source>Built-in emoji model</source>
+        <translation>Built-in emoji model</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>Open…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n generation(s) queued</source>
+        <translation>
+            <numerusform>%n generation queued</numerusform>
+            <numerusform>%n generations queued</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>&amp;Prompt:</translation>
+    </message>
+    <message>
+        <source>What to draw, e.g. a red heart</source>
+        <translation>What to draw, e.g. a red heart</translation>
+    </message>
+    <message>
+        <source>&amp;Negative prompt:</source>
+        <translation>&amp;Negative prompt:</translation>
+    </message>
+    <message>
+        <source>What to steer away from (optional)</source>
+        <translation>What to steer away from (optional)</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Model:</translation>
+    </message>
+    <message>
+        <source>Sc&amp;hedule:</source>
+        <translation>Sc&amp;hedule:</translation>
+    </message>
+    <message>
+        <source>S&amp;ampler:</source>
+        <translation>S&amp;ampler:</translation>
+    </message>
+    <message>
+        <source>S&amp;teps:</source>
+        <translation>S&amp;teps:</translation>
+    </message>
+    <message>
+        <source>&amp;CFG scale:</source>
+        <translation>&amp;CFG scale:</translation>
+    </message>
+    <message>
+        <source>S&amp;eed:</source>
+        <translation>S&amp;eed:</translation>
+    </message>
+    <message>
+        <source>Si&amp;ze:</source>
+        <translation>Si&amp;ze:</translation>
+    </message>
+    <message>
+        <source>The built-in model, a recently used Stable Diffusion checkpoint, or Open… for another</source>
+        <translation>The built-in model, a recently used Stable Diffusion checkpoint, or Open… for another</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>Linear</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>Cosine</translation>
+    </message>
+    <message>
+        <source>The noise schedule the built-in model&apos;s UNet was trained with</source>
+        <translation>The noise schedule the built-in model&apos;s UNet was trained with</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <comment>pixels, after the image width and height</comment>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>&amp;Karras sigmas</source>
+        <translation>&amp;Karras sigmas</translation>
+    </message>
+    <message>
+        <source>Space the noise levels as Karras et al. (2022) do, where the sampler supports it</source>
+        <translation>Space the noise levels as Karras et al. (2022) do, where the sampler supports it</translation>
+    </message>
+    <message>
+        <source>Classifier-free guidance: how strongly the prompt steers (1: no guidance)</source>
+        <translation>Classifier-free guidance: how strongly the prompt steers (1: no guidance)</translation>
+    </message>
+    <message>
+        <source>&amp;Random</source>
+        <translation>&amp;Random</translation>
+    </message>
+    <message>
+        <source>Draw a new seed for every generation</source>
+        <translation>Draw a new seed for every generation</translation>
+    </message>
+    <message>
+        <source>Re&amp;use last</source>
+        <translation>Re&amp;use last</translation>
+    </message>
+    <message>
+        <source>Fix the seed to the one of the last generation</source>
+        <translation>Fix the seed to the one of the last generation</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generate</translation>
+    </message>
+    <message>
+        <source>Generate an image (Ctrl+Return)</source>
+        <translation>Generate an image (Ctrl+Return)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Stop the running generation (Esc)</source>
+        <translation>Stop the running generation (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ds::ui::MainWindow</name>
     <message>
         <source>Language</source>
@@ -188,10 +315,6 @@
         <translation>About Diffusion Studio</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;A desktop studio for diffusion models. This window explores the forward process q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine (Nichol &amp;amp; Dhariwal 2021) and scaled-linear noise schedules.&lt;/p&gt;&lt;p&gt;Built with Qt %2, QCustomPlot and libtorch.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;A desktop studio for diffusion models. This window explores the forward process q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine (Nichol &amp;amp; Dhariwal 2021) and scaled-linear noise schedules.&lt;/p&gt;&lt;p&gt;Built with Qt %2, QCustomPlot and libtorch.&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Diffusion Studio</source>
         <translation>Diffusion Studio</translation>
     </message>
@@ -202,10 +325,6 @@
     <message>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
-    </message>
-    <message>
-        <source>&amp;Open image…</source>
-        <translation>&amp;Open image…</translation>
     </message>
     <message>
         <source>Choose the picture to noise</source>
@@ -258,6 +377,293 @@
     <message>
         <source>About &amp;Qt</source>
         <translation>About &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Model %1 ready</source>
+        <translation>Model %1 ready</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued: starts when the running generation ends (%n waiting)</source>
+        <translation>
+            <numerusform>Queued: starts when the running generation ends (%n waiting)</numerusform>
+            <numerusform>Queued: starts when the running generation ends (%n waiting)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled; %n queued generation(s) dropped</source>
+        <translation>
+            <numerusform>Cancelled; %n queued generation dropped</numerusform>
+            <numerusform>Cancelled; %n queued generations dropped</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading the built-in model…</source>
+        <translation>Loading the built-in model…</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Loading %1…</translation>
+    </message>
+    <message>
+        <source>Step %1/%2</source>
+        <translation>Step %1/%2</translation>
+    </message>
+    <message>
+        <source>Sampling…</source>
+        <translation>Sampling…</translation>
+    </message>
+    <message>
+        <source>%1 it/s · %2 left</source>
+        <translation>%1 it/s · %2 left</translation>
+    </message>
+    <message>
+        <source>Done in %1 s</source>
+        <translation>Done in %1 s</translation>
+    </message>
+    <message>
+        <source>Generated %1×%2 with %3, seed %4</source>
+        <translation>Generated %1×%2 with %3, seed %4</translation>
+    </message>
+    <message>
+        <source>Could not load the model: %1</source>
+        <translation>Could not load the model: %1</translation>
+    </message>
+    <message>
+        <source>These settings cannot be used: %1</source>
+        <translation>These settings cannot be used: %1</translation>
+    </message>
+    <message>
+        <source>The generation diverged: %1</source>
+        <translation>The generation diverged: %1</translation>
+    </message>
+    <message>
+        <source>Out of memory (%1). Try a smaller size or another device.</source>
+        <translation>Out of memory (%1). Try a smaller size or another device.</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Generation failed: %1</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>There is no image to save yet: generate one first</source>
+        <translation>There is no image to save yet: generate one first</translation>
+    </message>
+    <message>
+        <source>Cannot save %1: %2</source>
+        <translation>Cannot save %1: %2</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>Save image</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>Open model</translation>
+    </message>
+    <message>
+        <source>Stable Diffusion models (*.safetensors model_index.json);;All files (*)</source>
+        <translation>Stable Diffusion models (*.safetensors model_index.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;A desktop studio for diffusion models. It generates images from text with the built-in model or a Stable Diffusion checkpoint, showing every step of the reverse process, and explores the forward process q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine (Nichol &amp;amp; Dhariwal 2021) and scaled-linear noise schedules.&lt;/p&gt;&lt;p&gt;Built with Qt %2, QCustomPlot and libtorch.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;A desktop studio for diffusion models. It generates images from text with the built-in model or a Stable Diffusion checkpoint, showing every step of the reverse process, and explores the forward process q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine (Nichol &amp;amp; Dhariwal 2021) and scaled-linear noise schedules.&lt;/p&gt;&lt;p&gt;Built with Qt %2, QCustomPlot and libtorch.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>Noise level</source>
+        <translation>Noise level</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Forward diffusion</source>
+        <translation>Forward diffusion</translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation>Open &amp;model…</translation>
+    </message>
+    <message>
+        <source>Open a Stable Diffusion checkpoint (.safetensors) or diffusers folder</source>
+        <translation>Open a Stable Diffusion checkpoint (.safetensors) or diffusers folder</translation>
+    </message>
+    <message>
+        <source>&amp;Save image…</source>
+        <translation>&amp;Save image…</translation>
+    </message>
+    <message>
+        <source>Save the result as a PNG with its generation parameters</source>
+        <translation>Save the result as a PNG with its generation parameters</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Preferences…</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generate</translation>
+    </message>
+    <message>
+        <source>Generate an image from the prompt</source>
+        <translation>Generate an image from the prompt</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <source>Stop the running generation and drop the queued ones</source>
+        <translation>Stop the running generation and drop the queued ones</translation>
+    </message>
+    <message>
+        <source>&amp;Restore default layout</source>
+        <translation>&amp;Restore default layout</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>Zoom &amp;in</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>Zoom &amp;out</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to window</source>
+        <translation>&amp;Fit to window</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>&amp;Actual size</translation>
+    </message>
+    <message>
+        <source>&amp;Generation</source>
+        <translation>&amp;Generation</translation>
+    </message>
+    <message>
+        <source>S&amp;teps</source>
+        <translation>S&amp;teps</translation>
+    </message>
+    <message>
+        <source>Noise &amp;level</source>
+        <translation>Noise &amp;level</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>&amp;History</translation>
+    </message>
+    <message>
+        <source>&amp;Open image in the explorer…</source>
+        <translation>&amp;Open image in the explorer…</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::NoiseLevelPanel</name>
+    <message>
+        <source>planned σₜ</source>
+        <translation>planned σₜ</translation>
+    </message>
+    <message>
+        <source>std of latent xₜ</source>
+        <translation>std of latent xₜ</translation>
+    </message>
+    <message>
+        <source>RMS of ε̂</source>
+        <translation>RMS of ε̂</translation>
+    </message>
+    <message>
+        <source>RMS of ε(cond) − ε(uncond)</source>
+        <translation>RMS of ε(cond) − ε(uncond)</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>step</translation>
+    </message>
+    <message>
+        <source>value (log)</source>
+        <translation>value (log)</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when present)</source>
+        <translation>Automatic (GPU when present)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <source>Never (latent previews only)</source>
+        <translation>Never (latent previews only)</translation>
+    </message>
+    <message>
+        <source>Every step shows a cheap latent preview; every N steps x̂₀ is also decoded with the VAE</source>
+        <translation>Every step shows a cheap latent preview; every N steps x̂₀ is also decoded with the VAE</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>&amp;Device:</translation>
+    </message>
+    <message>
+        <source>Compute &amp;threads:</source>
+        <translation>Compute &amp;threads:</translation>
+    </message>
+    <message>
+        <source>Decode x̂₀ every N &amp;steps:</source>
+        <translation>Decode x̂₀ every N &amp;steps:</translation>
+    </message>
+    <message>
+        <source>Changes apply from the next generation; a new device reloads the model.</source>
+        <translation>Changes apply from the next generation; a new device reloads the model.</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::ResultView</name>
+    <message>
+        <source>Type a prompt and press Generate (Ctrl+Return)</source>
+        <translation>Type a prompt and press Generate (Ctrl+Return)</translation>
     </message>
 </context>
 <context>
@@ -318,6 +724,43 @@
     <message>
         <source>Sho&amp;w:</source>
         <translation>Sho&amp;w:</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::StepsPanel</name>
+    <message>
+        <source>Step %1 of %2, t = %3</source>
+        <translation>Step %1 of %2, t = %3</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · t = %3 · σ = %4
+left: latent xₜ, right: predicted x̂₀ (%5)</source>
+        <translation>Step %1 of %2 · t = %3 · σ = %4
+left: latent xₜ, right: predicted x̂₀ (%5)</translation>
+    </message>
+    <message>
+        <source>latent preview</source>
+        <translation>latent preview</translation>
+    </message>
+    <message>
+        <source>VAE decode</source>
+        <translation>VAE decode</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Replay</translation>
+    </message>
+    <message>
+        <source>Play the reverse process again, step by step</source>
+        <translation>Play the reverse process again, step by step</translation>
+    </message>
+    <message>
+        <source>Scrub through the steps of the last run</source>
+        <translation>Scrub through the steps of the last run</translation>
+    </message>
+    <message>
+        <source>The steps of a generation appear here as it runs</source>
+        <translation>The steps of a generation appear here as it runs</translation>
     </message>
 </context>
 </TS>

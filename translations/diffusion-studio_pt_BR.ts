@@ -162,6 +162,133 @@
     </message>
 </context>
 <context>
+    <name>ds::ui::GenerationPanel</name>
+    <message>
+        <source>Built-in emoji model</source>
+        <translation>Modelo de emoji embutido</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>Abrir…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n generation(s) queued</source>
+        <translation>
+            <numerusform>%n geração na fila</numerusform>
+            <numerusform>%n gerações na fila</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>&amp;Prompt:</translation>
+    </message>
+    <message>
+        <source>What to draw, e.g. a red heart</source>
+        <translation>O que desenhar, por exemplo um coração vermelho</translation>
+    </message>
+    <message>
+        <source>&amp;Negative prompt:</source>
+        <translation>Prompt &amp;negativo:</translation>
+    </message>
+    <message>
+        <source>What to steer away from (optional)</source>
+        <translation>Do que se afastar (opcional)</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modelo:</translation>
+    </message>
+    <message>
+        <source>Sc&amp;hedule:</source>
+        <translation>Cron&amp;ograma:</translation>
+    </message>
+    <message>
+        <source>S&amp;ampler:</source>
+        <translation>Amostra&amp;dor:</translation>
+    </message>
+    <message>
+        <source>S&amp;teps:</source>
+        <translation>Pa&amp;ssos:</translation>
+    </message>
+    <message>
+        <source>&amp;CFG scale:</source>
+        <translation>Escala &amp;CFG:</translation>
+    </message>
+    <message>
+        <source>S&amp;eed:</source>
+        <translation>S&amp;emente:</translation>
+    </message>
+    <message>
+        <source>Si&amp;ze:</source>
+        <translation>&amp;Tamanho:</translation>
+    </message>
+    <message>
+        <source>The built-in model, a recently used Stable Diffusion checkpoint, or Open… for another</source>
+        <translation>O modelo embutido, um checkpoint Stable Diffusion usado recentemente, ou Abrir… para outro</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>Linear</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>Cosseno</translation>
+    </message>
+    <message>
+        <source>The noise schedule the built-in model&apos;s UNet was trained with</source>
+        <translation>O cronograma de ruído com que a UNet do modelo embutido foi treinada</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <comment>pixels, after the image width and height</comment>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>&amp;Karras sigmas</source>
+        <translation>Sigmas de &amp;Karras</translation>
+    </message>
+    <message>
+        <source>Space the noise levels as Karras et al. (2022) do, where the sampler supports it</source>
+        <translation>Espaça os níveis de ruído como Karras et al. (2022), onde o amostrador permite</translation>
+    </message>
+    <message>
+        <source>Classifier-free guidance: how strongly the prompt steers (1: no guidance)</source>
+        <translation>Orientação sem classificador: quanto o prompt conduz a imagem (1: sem orientação)</translation>
+    </message>
+    <message>
+        <source>&amp;Random</source>
+        <translation>&amp;Aleatória</translation>
+    </message>
+    <message>
+        <source>Draw a new seed for every generation</source>
+        <translation>Sorteia uma nova semente a cada geração</translation>
+    </message>
+    <message>
+        <source>Re&amp;use last</source>
+        <translation>Re&amp;usar a última</translation>
+    </message>
+    <message>
+        <source>Fix the seed to the one of the last generation</source>
+        <translation>Fixa a semente na da última geração</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Gerar</translation>
+    </message>
+    <message>
+        <source>Generate an image (Ctrl+Return)</source>
+        <translation>Gera uma imagem (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Stop the running generation (Esc)</source>
+        <translation>Interrompe a geração em andamento (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ds::ui::MainWindow</name>
     <message>
         <source>Language</source>
@@ -188,10 +315,6 @@
         <translation>Sobre o Diffusion Studio</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;A desktop studio for diffusion models. This window explores the forward process q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine (Nichol &amp;amp; Dhariwal 2021) and scaled-linear noise schedules.&lt;/p&gt;&lt;p&gt;Built with Qt %2, QCustomPlot and libtorch.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;Um estúdio de desktop para modelos de difusão. Esta janela explora o processo direto q(xₜ | x₀) do DDPM (Ho et al. 2020) sob os cronogramas de ruído linear, cosseno (Nichol &amp;amp; Dhariwal 2021) e linear escalonado.&lt;/p&gt;&lt;p&gt;Feito com Qt %2, QCustomPlot e libtorch.&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Diffusion Studio</source>
         <translation>Diffusion Studio</translation>
     </message>
@@ -202,10 +325,6 @@
     <message>
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
-    </message>
-    <message>
-        <source>&amp;Open image…</source>
-        <translation>&amp;Abrir imagem…</translation>
     </message>
     <message>
         <source>Choose the picture to noise</source>
@@ -258,6 +377,293 @@
     <message>
         <source>About &amp;Qt</source>
         <translation>Sobre o &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Model %1 ready</source>
+        <translation>Modelo %1 pronto</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued: starts when the running generation ends (%n waiting)</source>
+        <translation>
+            <numerusform>Na fila: começa quando a geração em andamento terminar (%n esperando)</numerusform>
+            <numerusform>Na fila: começa quando a geração em andamento terminar (%n esperando)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled; %n queued generation(s) dropped</source>
+        <translation>
+            <numerusform>Cancelada; %n geração da fila descartada</numerusform>
+            <numerusform>Cancelada; %n gerações da fila descartadas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading the built-in model…</source>
+        <translation>Carregando o modelo embutido…</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Carregando %1…</translation>
+    </message>
+    <message>
+        <source>Step %1/%2</source>
+        <translation>Passo %1/%2</translation>
+    </message>
+    <message>
+        <source>Sampling…</source>
+        <translation>Amostrando…</translation>
+    </message>
+    <message>
+        <source>%1 it/s · %2 left</source>
+        <translation>%1 it/s · faltam %2</translation>
+    </message>
+    <message>
+        <source>Done in %1 s</source>
+        <translation>Concluído em %1 s</translation>
+    </message>
+    <message>
+        <source>Generated %1×%2 with %3, seed %4</source>
+        <translation>Gerada %1×%2 com %3, semente %4</translation>
+    </message>
+    <message>
+        <source>Could not load the model: %1</source>
+        <translation>Não foi possível carregar o modelo: %1</translation>
+    </message>
+    <message>
+        <source>These settings cannot be used: %1</source>
+        <translation>Estas configurações não podem ser usadas: %1</translation>
+    </message>
+    <message>
+        <source>The generation diverged: %1</source>
+        <translation>A geração divergiu: %1</translation>
+    </message>
+    <message>
+        <source>Out of memory (%1). Try a smaller size or another device.</source>
+        <translation>Memória insuficiente (%1). Tente um tamanho menor ou outro dispositivo.</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>A geração falhou: %1</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Falhou</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelada</translation>
+    </message>
+    <message>
+        <source>There is no image to save yet: generate one first</source>
+        <translation>Ainda não há imagem para salvar: gere uma primeiro</translation>
+    </message>
+    <message>
+        <source>Cannot save %1: %2</source>
+        <translation>Não foi possível salvar %1: %2</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>Salvar imagem</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>Abrir modelo</translation>
+    </message>
+    <message>
+        <source>Stable Diffusion models (*.safetensors model_index.json);;All files (*)</source>
+        <translation>Modelos Stable Diffusion (*.safetensors model_index.json);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;A desktop studio for diffusion models. It generates images from text with the built-in model or a Stable Diffusion checkpoint, showing every step of the reverse process, and explores the forward process q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine (Nichol &amp;amp; Dhariwal 2021) and scaled-linear noise schedules.&lt;/p&gt;&lt;p&gt;Built with Qt %2, QCustomPlot and libtorch.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Diffusion Studio %1&lt;/h3&gt;&lt;p&gt;Um estúdio de desktop para modelos de difusão. Gera imagens a partir de texto com o modelo embutido ou um checkpoint Stable Diffusion, mostrando cada passo do processo reverso, e explora o processo direto q(xₜ | x₀) do DDPM (Ho et al. 2020) com os cronogramas de ruído linear, cosseno (Nichol &amp;amp; Dhariwal 2021) e linear escalonado.&lt;/p&gt;&lt;p&gt;Feito com Qt %2, QCustomPlot e libtorch.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Geração</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Passos</translation>
+    </message>
+    <message>
+        <source>Noise level</source>
+        <translation>Nível de ruído</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Histórico</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>Forward diffusion</source>
+        <translation>Difusão direta</translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation>Abrir &amp;modelo…</translation>
+    </message>
+    <message>
+        <source>Open a Stable Diffusion checkpoint (.safetensors) or diffusers folder</source>
+        <translation>Abre um checkpoint Stable Diffusion (.safetensors) ou uma pasta diffusers</translation>
+    </message>
+    <message>
+        <source>&amp;Save image…</source>
+        <translation>&amp;Salvar imagem…</translation>
+    </message>
+    <message>
+        <source>Save the result as a PNG with its generation parameters</source>
+        <translation>Salva o resultado como PNG com os parâmetros da geração</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Editar</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Preferências…</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Gerar</translation>
+    </message>
+    <message>
+        <source>Generate an image from the prompt</source>
+        <translation>Gera uma imagem a partir do prompt</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Cancelar</translation>
+    </message>
+    <message>
+        <source>Stop the running generation and drop the queued ones</source>
+        <translation>Interrompe a geração em andamento e descarta as da fila</translation>
+    </message>
+    <message>
+        <source>&amp;Restore default layout</source>
+        <translation>&amp;Restaurar o layout padrão</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>&amp;Aproximar</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>A&amp;fastar</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to window</source>
+        <translation>&amp;Ajustar à janela</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>&amp;Tamanho real</translation>
+    </message>
+    <message>
+        <source>&amp;Generation</source>
+        <translation>&amp;Geração</translation>
+    </message>
+    <message>
+        <source>S&amp;teps</source>
+        <translation>&amp;Passos</translation>
+    </message>
+    <message>
+        <source>Noise &amp;level</source>
+        <translation>Nível de &amp;ruído</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>&amp;Histórico</translation>
+    </message>
+    <message>
+        <source>&amp;Open image in the explorer…</source>
+        <translation>&amp;Abrir imagem no explorador…</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::NoiseLevelPanel</name>
+    <message>
+        <source>planned σₜ</source>
+        <translation>σₜ planejado</translation>
+    </message>
+    <message>
+        <source>std of latent xₜ</source>
+        <translation>desvio-padrão do latente xₜ</translation>
+    </message>
+    <message>
+        <source>RMS of ε̂</source>
+        <translation>RMS de ε̂</translation>
+    </message>
+    <message>
+        <source>RMS of ε(cond) − ε(uncond)</source>
+        <translation>RMS de ε(cond) − ε(incond)</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>passo</translation>
+    </message>
+    <message>
+        <source>value (log)</source>
+        <translation>valor (log)</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Preferências</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when present)</source>
+        <translation>Automático (GPU quando houver)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automático</translation>
+    </message>
+    <message>
+        <source>Never (latent previews only)</source>
+        <translation>Nunca (só prévias do latente)</translation>
+    </message>
+    <message>
+        <source>Every step shows a cheap latent preview; every N steps x̂₀ is also decoded with the VAE</source>
+        <translation>Cada passo mostra uma prévia barata do latente; a cada N passos x̂₀ também é decodificado pelo VAE</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>&amp;Dispositivo:</translation>
+    </message>
+    <message>
+        <source>Compute &amp;threads:</source>
+        <translation>&amp;Threads de cálculo:</translation>
+    </message>
+    <message>
+        <source>Decode x̂₀ every N &amp;steps:</source>
+        <translation>Decodificar x̂₀ a cada N &amp;passos:</translation>
+    </message>
+    <message>
+        <source>Changes apply from the next generation; a new device reloads the model.</source>
+        <translation>As mudanças valem a partir da próxima geração; um novo dispositivo recarrega o modelo.</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::ResultView</name>
+    <message>
+        <source>Type a prompt and press Generate (Ctrl+Return)</source>
+        <translation>Digite um prompt e pressione Gerar (Ctrl+Enter)</translation>
     </message>
 </context>
 <context>
@@ -318,6 +724,43 @@
     <message>
         <source>Sho&amp;w:</source>
         <translation>M&amp;ostrar:</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::StepsPanel</name>
+    <message>
+        <source>Step %1 of %2, t = %3</source>
+        <translation>Passo %1 de %2, t = %3</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · t = %3 · σ = %4
+left: latent xₜ, right: predicted x̂₀ (%5)</source>
+        <translation>Passo %1 de %2 · t = %3 · σ = %4
+à esquerda: latente xₜ, à direita: x̂₀ previsto (%5)</translation>
+    </message>
+    <message>
+        <source>latent preview</source>
+        <translation>prévia do latente</translation>
+    </message>
+    <message>
+        <source>VAE decode</source>
+        <translation>decodificação do VAE</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Repetir</translation>
+    </message>
+    <message>
+        <source>Play the reverse process again, step by step</source>
+        <translation>Mostra de novo o processo reverso, passo a passo</translation>
+    </message>
+    <message>
+        <source>Scrub through the steps of the last run</source>
+        <translation>Percorre os passos da última execução</translation>
+    </message>
+    <message>
+        <source>The steps of a generation appear here as it runs</source>
+        <translation>Os passos de uma geração aparecem aqui enquanto ela roda</translation>
     </message>
 </context>
 </TS>

@@ -12,15 +12,26 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMenuBar>
+#include <QLabel>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 
+#include "ui/bridge/result_file.h"
 #include "ui/forward_explorer_panel.h"
+#include "ui/generation_controller.h"
+#include "ui/generation_panel.h"
+#include "ui/history_strip.h"
 #include "ui/language.h"
+#include "ui/noise_level_panel.h"
+#include "ui/preferences_dialog.h"
+#include "ui/result_view.h"
 #include "ui/schedule_plot_panel.h"
+#include "ui/steps_panel.h"
 
 namespace ds::ui {
 namespace {
@@ -33,21 +44,74 @@ const char kSeedKey[] = "explorer/seed";
 const char kTimestepKey[] = "explorer/timestep";
 const char kScaledLinearKey[] = "explorer/showScaledLinear";
 const char kDirectoryKey[] = "explorer/lastDirectory";
+const char kRecentModelsKey[] = "generation/recentModels";
+const char kModelKey[] = "generation/model";
+const char kModelDirectoryKey[] = "generation/modelDirectory";
+const char kSaveDirectoryKey[] = "generation/saveDirectory";
+const char kPromptKey[] = "generation/prompt";
+const char kNegativeKey[] = "generation/negativePrompt";
+const char kSamplerKey[] = "generation/sampler";
+const char kKarrasKey[] = "generation/karras";
+const char kStepsKey[] = "generation/steps";
+const char kCfgKey[] = "generation/cfgScale";
+const char kScheduleKey[] = "generation/builtinSchedule";
+const char kRandomSeedKey[] = "generation/randomSeed";
+const char kSeedValueKey[] = "generation/seed";
+const char kWidthKey[] = "generation/width";
+const char kHeightKey[] = "generation/height";
+
+QString formatDuration(double seconds) {
+    const int s = qMax(0, qRound(seconds));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
 
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName(QStringLiteral("mainWindow"));
-    m_explorer = new ForwardExplorerPanel(this);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("centralTabs"));
+    m_resultView = new ResultView(m_tabs);
+    m_resultView->setObjectName(QStringLiteral("resultView"));
+    m_explorer = new ForwardExplorerPanel(m_tabs);
     m_explorer->setObjectName(QStringLiteral("forwardExplorer"));
-    setCentralWidget(m_explorer);
+    m_tabs->addTab(m_resultView, QString());
+    m_tabs->addTab(m_explorer, QString());
+    setCentralWidget(m_tabs);
 
+    m_generationPanel = new GenerationPanel(this);
+    m_generationPanel->setObjectName(QStringLiteral("generationPanel"));
+    m_generationDock = addDock(m_generationPanel, "generationDock", Qt::LeftDockWidgetArea);
     m_schedulePlot = new SchedulePlotPanel(this);
     m_schedulePlot->setObjectName(QStringLiteral("schedulePlot"));
-    m_scheduleDock = new QDockWidget(this);
-    m_scheduleDock->setObjectName(QStringLiteral("scheduleDock"));  // saveState() needs it
-    m_scheduleDock->setWidget(m_schedulePlot);
-    addDockWidget(Qt::RightDockWidgetArea, m_scheduleDock);
+    m_scheduleDock = addDock(m_schedulePlot, "scheduleDock", Qt::RightDockWidgetArea);
+    m_history = new HistoryStrip(this);
+    m_history->setObjectName(QStringLiteral("historyStrip"));
+    m_historyDock = addDock(m_history, "historyDock", Qt::LeftDockWidgetArea);
+    splitDockWidget(m_generationDock, m_historyDock, Qt::Vertical);  // under the controls
+    m_stepsPanel = new StepsPanel(this);
+    m_stepsPanel->setObjectName(QStringLiteral("stepsPanel"));
+    m_stepsDock = addDock(m_stepsPanel, "stepsDock", Qt::BottomDockWidgetArea);
+    m_noisePanel = new NoiseLevelPanel(this);
+    m_noisePanel->setObjectName(QStringLiteral("noiseLevelPanel"));
+    m_noiseDock = addDock(m_noisePanel, "noiseDock", Qt::BottomDockWidgetArea);
+    splitDockWidget(m_stepsDock, m_noiseDock, Qt::Horizontal);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("progressBar"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(QString());
+    m_progressLabel = new QLabel(this);
+    m_progressLabel->setObjectName(QStringLiteral("progressLabel"));
+    statusBar()->addPermanentWidget(m_progressLabel);
+    statusBar()->addPermanentWidget(m_progress);
+
+    m_controller = new GenerationController(this);
+    m_controller->setOptions(loadEngineOptions());
+    connectGeneration();
 
     connect(m_schedulePlot, &SchedulePlotPanel::timestepsChanged, m_explorer,
             &ForwardExplorerPanel::setTimesteps);
@@ -60,15 +124,273 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     createActions();
     createMenus();
-    statusBar();
     retranslateUi();
+    m_defaultState = saveState();
     readSettings();
 }
 
+MainWindow::~MainWindow() {
+    // Join the worker before any panel goes: no queued step may reach a half-destroyed window.
+    m_controller->shutdown();
+}
+
+QDockWidget* MainWindow::addDock(QWidget* widget, const char* name, Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(this);
+    dock->setObjectName(QLatin1String(name));  // saveState() needs it
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+QList<QDockWidget*> MainWindow::docks() const {
+    return {m_generationDock, m_scheduleDock, m_stepsDock, m_noiseDock, m_historyDock};
+}
+
+void MainWindow::connectGeneration() {
+    connect(m_generationPanel, &GenerationPanel::generateRequested, this, &MainWindow::generate);
+    connect(m_generationPanel, &GenerationPanel::cancelRequested, this, &MainWindow::cancelGeneration);
+    connect(m_generationPanel, &GenerationPanel::openModelRequested, this, &MainWindow::openModelDialog);
+    connect(m_controller, &GenerationController::jobStarted, this, &MainWindow::onJobStarted);
+    connect(m_controller, &GenerationController::modelLoaded, this, [this](const QString& name) {
+        m_progressLabel->setText(tr("Model %1 ready").arg(name));
+    });
+    connect(m_controller, &GenerationController::planned, this, &MainWindow::onPlanned);
+    connect(m_controller, &GenerationController::stepped, this, &MainWindow::onStep);
+    connect(m_controller, &GenerationController::progress, this, &MainWindow::onProgress);
+    connect(m_controller, &GenerationController::finished, this, &MainWindow::onFinished);
+    connect(m_controller, &GenerationController::failed, this, &MainWindow::onFailed);
+    connect(m_controller, &GenerationController::cancelled, this, &MainWindow::onCancelled);
+    connect(m_controller, &GenerationController::queueChanged, this, [this](int queued) {
+        m_generationPanel->setBusy(m_controller->isBusy(), queued);
+    });
+    connect(m_controller, &GenerationController::busyChanged, this, [this](bool busy) {
+        m_generationPanel->setBusy(busy, m_controller->queuedCount());
+        m_cancelAction->setEnabled(busy);
+        if (!busy) {
+            m_progress->setRange(0, 1);
+            m_progress->setValue(0);
+            m_progress->setFormat(QString());
+        }
+    });
+    connect(m_history, &HistoryStrip::entryActivated, this, &MainWindow::showOutcome);
+}
+
+void MainWindow::generate() {
+    const GenerationRequest request = m_generationPanel->nextRequest();
+    const bool queued = m_controller->isBusy();
+    if (m_controller->submit(request) == 0) return;  // shutting down
+    if (queued)
+        statusBar()->showMessage(
+            tr("Queued: starts when the running generation ends (%n waiting)", nullptr, m_controller->queuedCount()),
+            5000);
+}
+
+void MainWindow::cancelGeneration() {
+    if (!m_controller->isBusy()) return;
+    const int dropped = m_controller->cancel();
+    m_progressLabel->setText(tr("Cancelling…"));
+    if (dropped > 0)
+        statusBar()->showMessage(tr("Cancelled; %n queued generation(s) dropped", nullptr, dropped), 5000);
+}
+
+void MainWindow::onJobStarted(int, const GenerationRequest& request) {
+    m_stepsPanel->clear();
+    m_noisePanel->clear();
+    m_schedulePlot->clearVisits();
+    m_generationPanel->setMessage(QString());
+    m_tabs->setCurrentWidget(m_resultView);
+    m_progress->setRange(0, 0);  // busy indicator while the model loads
+    m_progressLabel->setText(request.isBuiltin() ? tr("Loading the built-in model…")
+                                                 : tr("Loading %1…").arg(QFileInfo(request.modelPath).fileName()));
+}
+
+void MainWindow::onPlanned(const GenerationPlan& plan) {
+    m_stepsPanel->startRun(plan);
+    m_noisePanel->setPlan(plan);
+    m_schedulePlot->setVisitedTimesteps(plan.scheduleName, plan.trainTimesteps, plan.timesteps);
+    m_progress->setRange(0, qMax(1, int(plan.timesteps.size())));
+    m_progress->setValue(0);
+}
+
+void MainWindow::onStep(const StepUpdate& step) {
+    m_stepsPanel->addStep(step);
+    m_noisePanel->addStep(step);
+    m_schedulePlot->setCurrentVisit(step.index);
+    if (!step.x0Decoded.isNull()) m_resultView->setImage(step.x0Decoded);  // the picture forming
+}
+
+void MainWindow::onProgress(int done, int total, double stepsPerSecond, double secondsLeft) {
+    m_progress->setRange(0, qMax(1, total));
+    m_progress->setValue(done);
+    m_progress->setFormat(tr("Step %1/%2").arg(done).arg(total));
+    if (done == 0 || stepsPerSecond <= 0) {
+        m_progressLabel->setText(tr("Sampling…"));
+        return;
+    }
+    m_progressLabel->setText(tr("%1 it/s · %2 left")
+                                 .arg(QLocale().toString(stepsPerSecond, 'f', stepsPerSecond < 10 ? 2 : 1),
+                                      formatDuration(secondsLeft)));
+}
+
+void MainWindow::onFinished(const GenerationOutcome& outcome) {
+    m_outcome = outcome;
+    m_resultView->setImage(outcome.image);
+    m_history->addOutcome(outcome);
+    m_saveImageAction->setEnabled(true);
+    endRun();
+    m_progressLabel->setText(tr("Done in %1 s").arg(QLocale().toString(outcome.seconds, 'f', 1)));
+    statusBar()->showMessage(tr("Generated %1×%2 with %3, seed %4")
+                                 .arg(outcome.image.width())
+                                 .arg(outcome.image.height())
+                                 .arg(outcome.modelName)
+                                 .arg(outcome.request.seed),
+                             8000);
+}
+
+void MainWindow::onFailed(const GenerationFailure& failure) {
+    QString text;
+    switch (failure.kind) {
+        case GenerationFailure::Kind::ModelLoad:
+            text = tr("Could not load the model: %1").arg(failure.detail);
+            break;
+        case GenerationFailure::Kind::InvalidParameters:
+            text = tr("These settings cannot be used: %1").arg(failure.detail);
+            break;
+        case GenerationFailure::Kind::NonFinite:
+            text = tr("The generation diverged: %1").arg(failure.detail);
+            break;
+        case GenerationFailure::Kind::OutOfMemory:
+            text = tr("Out of memory (%1). Try a smaller size or another device.").arg(failure.detail);
+            break;
+        case GenerationFailure::Kind::Other:
+            text = tr("Generation failed: %1").arg(failure.detail);
+            break;
+    }
+    m_generationPanel->setMessage(text, true);
+    endRun();
+    m_progressLabel->setText(tr("Failed"));
+    statusBar()->showMessage(text, 10000);
+}
+
+void MainWindow::onCancelled() {
+    endRun();
+    m_progressLabel->setText(tr("Cancelled"));
+}
+
+void MainWindow::endRun() {
+    m_stepsPanel->finishRun();
+    m_schedulePlot->setCurrentVisit(-1);
+}
+
+void MainWindow::showOutcome(const GenerationOutcome& outcome) {
+    m_outcome = outcome;
+    m_resultView->setImage(outcome.image);
+    m_generationPanel->setRequest(outcome.request);
+    m_saveImageAction->setEnabled(!outcome.image.isNull());
+    m_tabs->setCurrentWidget(m_resultView);
+}
+
+bool MainWindow::saveImage(const QString& path, QString* error) {
+    if (m_outcome.image.isNull()) {
+        if (error) *error = tr("There is no image to save yet: generate one first");
+        return false;
+    }
+    QString reason;
+    if (!saveResultImage(path, m_outcome.image, m_outcome.parameters, &reason)) {
+        if (error) *error = tr("Cannot save %1: %2").arg(QDir::toNativeSeparators(path), reason);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::saveImageDialog() {
+    if (m_outcome.image.isNull()) return;
+    const QString directory = m_saveDirectory.isEmpty() ? m_explorer->lastDirectory() : m_saveDirectory;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save image"), QDir(directory).filePath(QStringLiteral("%1.png").arg(m_outcome.request.seed)),
+        tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
+    QString error;
+    if (!saveImage(path, &error)) {
+        QMessageBox::warning(this, tr("Save image"), error);
+        return;
+    }
+    m_saveDirectory = QFileInfo(path).absolutePath();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
+void MainWindow::openModelDialog() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open model"), m_modelDirectory,
+        tr("Stable Diffusion models (*.safetensors model_index.json);;All files (*)"));
+    if (path.isEmpty()) return;
+    const QFileInfo info(path);
+    m_modelDirectory = info.absolutePath();
+    // A diffusers model is a folder: choosing its model_index.json opens the folder.
+    m_generationPanel->setModelPath(info.fileName() == QLatin1String("model_index.json") ? info.absolutePath()
+                                                                                          : info.absoluteFilePath());
+    QSettings().setValue(kRecentModelsKey, m_generationPanel->recentModels());
+}
+
+void MainWindow::setEngineOptions(const EngineOptions& options) {
+    m_controller->setOptions(options);
+    saveEngineOptions(options);
+}
+
+void MainWindow::preferencesDialog() {
+    PreferencesDialog dialog(m_controller->options(), this);
+    if (dialog.exec() == QDialog::Accepted) setEngineOptions(dialog.options());
+}
+
+void MainWindow::restoreDefaultLayout() {
+    restoreState(m_defaultState);
+    for (QDockWidget* dock : docks()) {
+        dock->setFloating(false);
+        dock->show();
+    }
+}
+
 void MainWindow::createActions() {
+    m_openModelAction = new QAction(this);
+    m_openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connect(m_openModelAction, &QAction::triggered, this, &MainWindow::openModelDialog);
+    m_saveImageAction = new QAction(this);
+    m_saveImageAction->setShortcut(QKeySequence::Save);
+    m_saveImageAction->setEnabled(false);
+    connect(m_saveImageAction, &QAction::triggered, this, &MainWindow::saveImageDialog);
+    m_preferencesAction = new QAction(this);
+    m_preferencesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_preferencesAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_preferencesAction, &QAction::triggered, this, &MainWindow::preferencesDialog);
+    m_generateAction = new QAction(this);
+    m_generateAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    connect(m_generateAction, &QAction::triggered, this, &MainWindow::generate);
+    m_cancelAction = new QAction(this);
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setEnabled(false);
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelGeneration);
+    m_restoreLayoutAction = new QAction(this);
+    connect(m_restoreLayoutAction, &QAction::triggered, this, &MainWindow::restoreDefaultLayout);
+    m_zoomInAction = new QAction(this);
+    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
+    connect(m_zoomInAction, &QAction::triggered, m_resultView, &ResultView::zoomIn);
+    m_zoomOutAction = new QAction(this);
+    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    connect(m_zoomOutAction, &QAction::triggered, m_resultView, &ResultView::zoomOut);
+    m_fitAction = new QAction(this);
+    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(m_fitAction, &QAction::triggered, m_resultView, &ResultView::fitToWindow);
+    m_actualSizeAction = new QAction(this);
+    m_actualSizeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(m_actualSizeAction, &QAction::triggered, m_resultView, &ResultView::actualSize);
+
     m_openAction = new QAction(this);
     m_openAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
-    connect(m_openAction, &QAction::triggered, m_explorer, &ForwardExplorerPanel::openImageDialog);
+    connect(m_openAction, &QAction::triggered, this, [this] {
+        m_tabs->setCurrentWidget(m_explorer);
+        m_explorer->openImageDialog();
+    });
     m_exportAction = new QAction(this);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(m_exportAction, &QAction::triggered, m_explorer, &ForwardExplorerPanel::exportGridDialog);
@@ -89,15 +411,33 @@ void MainWindow::createActions() {
 void MainWindow::createMenus() {
     m_fileMenu = menuBar()->addMenu(QString());
     m_fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    m_fileMenu->addAction(m_openModelAction);
+    m_fileMenu->addAction(m_saveImageAction);
+    m_fileMenu->addSeparator();
     m_fileMenu->addAction(m_openAction);
     m_fileMenu->addAction(m_exportAction);
     m_fileMenu->addAction(m_exportPlotAction);
     m_fileMenu->addSeparator();
     m_fileMenu->addAction(m_quitAction);
 
+    m_editMenu = menuBar()->addMenu(QString());
+    m_editMenu->setObjectName(QStringLiteral("editMenu"));
+    m_editMenu->addAction(m_preferencesAction);
+
+    m_generateMenu = menuBar()->addMenu(QString());
+    m_generateMenu->setObjectName(QStringLiteral("generateMenu"));
+    m_generateMenu->addAction(m_generateAction);
+    m_generateMenu->addAction(m_cancelAction);
+
     m_viewMenu = menuBar()->addMenu(QString());
     m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
-    m_viewMenu->addAction(m_scheduleDock->toggleViewAction());
+    for (QDockWidget* dock : docks()) m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addAction(m_restoreLayoutAction);
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_zoomInAction);
+    m_viewMenu->addAction(m_zoomOutAction);
+    m_viewMenu->addAction(m_fitAction);
+    m_viewMenu->addAction(m_actualSizeAction);
     m_viewMenu->addSeparator();
     m_languageMenu = m_viewMenu->addMenu(QString());
     m_languageMenu->setObjectName(QStringLiteral("languageMenu"));
@@ -159,15 +499,19 @@ void MainWindow::showAbout() {
     QMessageBox::about(
         this, tr("About Diffusion Studio"),
         tr("<h3>Diffusion Studio %1</h3>"
-           "<p>A desktop studio for diffusion models. This window explores the forward process "
-           "q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine (Nichol &amp; Dhariwal 2021) "
-           "and scaled-linear noise schedules.</p>"
+           "<p>A desktop studio for diffusion models. It generates images from text with the built-in "
+           "model or a Stable Diffusion checkpoint, showing every step of the reverse process, and "
+           "explores the forward process q(xₜ | x₀) of DDPM (Ho et al. 2020) under the linear, cosine "
+           "(Nichol &amp; Dhariwal 2021) and scaled-linear noise schedules.</p>"
            "<p>Built with Qt %2, QCustomPlot and libtorch.</p>")
             .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     writeSettings();
+    // A running generation is cancelled and the worker joined (within one model call) before the
+    // window goes: the program exits cleanly whenever it is closed.
+    m_controller->shutdown();
     QMainWindow::closeEvent(event);
 }
 
@@ -179,8 +523,34 @@ void MainWindow::changeEvent(QEvent* event) {
 void MainWindow::retranslateUi() {
     setWindowTitle(tr("Diffusion Studio"));
     m_scheduleDock->setWindowTitle(tr("Noise schedules"));
+    m_generationDock->setWindowTitle(tr("Generation"));
+    m_stepsDock->setWindowTitle(tr("Steps"));
+    m_noiseDock->setWindowTitle(tr("Noise level"));
+    m_historyDock->setWindowTitle(tr("History"));
+    m_tabs->setTabText(m_tabs->indexOf(m_resultView), tr("Result"));
+    m_tabs->setTabText(m_tabs->indexOf(m_explorer), tr("Forward diffusion"));
     m_fileMenu->setTitle(tr("&File"));
-    m_openAction->setText(tr("&Open image…"));
+    m_openModelAction->setText(tr("Open &model…"));
+    m_openModelAction->setStatusTip(tr("Open a Stable Diffusion checkpoint (.safetensors) or diffusers folder"));
+    m_saveImageAction->setText(tr("&Save image…"));
+    m_saveImageAction->setStatusTip(tr("Save the result as a PNG with its generation parameters"));
+    m_editMenu->setTitle(tr("&Edit"));
+    m_preferencesAction->setText(tr("&Preferences…"));
+    m_generateMenu->setTitle(tr("&Generate"));
+    m_generateAction->setText(tr("&Generate"));
+    m_generateAction->setStatusTip(tr("Generate an image from the prompt"));
+    m_cancelAction->setText(tr("&Cancel"));
+    m_cancelAction->setStatusTip(tr("Stop the running generation and drop the queued ones"));
+    m_restoreLayoutAction->setText(tr("&Restore default layout"));
+    m_zoomInAction->setText(tr("Zoom &in"));
+    m_zoomOutAction->setText(tr("Zoom &out"));
+    m_fitAction->setText(tr("&Fit to window"));
+    m_actualSizeAction->setText(tr("&Actual size"));
+    m_generationDock->toggleViewAction()->setText(tr("&Generation"));
+    m_stepsDock->toggleViewAction()->setText(tr("S&teps"));
+    m_noiseDock->toggleViewAction()->setText(tr("Noise &level"));
+    m_historyDock->toggleViewAction()->setText(tr("&History"));
+    m_openAction->setText(tr("&Open image in the explorer…"));
     m_openAction->setStatusTip(tr("Choose the picture to noise"));
     m_exportAction->setText(tr("&Export…"));
     m_exportAction->setStatusTip(tr("Save the visible row of noised images as a PNG"));
@@ -208,12 +578,33 @@ void MainWindow::readSettings() {
     const QString directory = settings.value(kDirectoryKey).toString();
     if (!directory.isEmpty()) m_explorer->setLastDirectory(directory);
 
+    m_generationPanel->setRecentModels(settings.value(kRecentModelsKey).toStringList());
+    m_modelDirectory = settings.value(kModelDirectoryKey).toString();
+    m_saveDirectory = settings.value(kSaveDirectoryKey).toString();
+    GenerationRequest r;  // the defaults
+    r.modelPath = settings.value(kModelKey).toString();
+    if (!r.modelPath.isEmpty() && !QFileInfo::exists(r.modelPath)) r.modelPath.clear();
+    r.builtinSchedule = settings.value(kScheduleKey, r.builtinSchedule).toString();
+    r.prompt = settings.value(kPromptKey).toString();
+    r.negativePrompt = settings.value(kNegativeKey).toString();
+    r.sampler = settings.value(kSamplerKey, r.sampler).toString();
+    r.karras = settings.value(kKarrasKey, r.karras).toBool();
+    r.steps = settings.value(kStepsKey, r.steps).toInt();
+    r.cfgScale = settings.value(kCfgKey, r.cfgScale).toDouble();
+    r.seed = settings.value(kSeedValueKey, 0).toULongLong();
+    r.width = settings.value(kWidthKey, r.width).toInt();
+    r.height = settings.value(kHeightKey, r.height).toInt();
+    m_generationPanel->setRequest(r);
+    m_generationPanel->setRandomSeed(settings.value(kRandomSeedKey, true).toBool());
+
     if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) {
         QSize size(1280, 800);
         if (const QScreen* screen = QGuiApplication::primaryScreen())
             size = size.boundedTo(screen->availableSize() * 0.9);
         resize(size);
-        resizeDocks({m_scheduleDock}, {420}, Qt::Horizontal);
+        resizeDocks({m_generationDock, m_scheduleDock}, {300, 380}, Qt::Horizontal);
+        resizeDocks({m_noiseDock}, {440}, Qt::Horizontal);
+        resizeDocks({m_generationDock, m_historyDock}, {size.height() - 160, 160}, Qt::Vertical);
     }
     restoreState(settings.value(kStateKey).toByteArray());
 }
@@ -228,6 +619,23 @@ void MainWindow::writeSettings() const {
     settings.setValue(kTimestepKey, m_explorer->timestep());
     settings.setValue(kScaledLinearKey, m_explorer->isScheduleShown(ds::ScheduleKind::ScaledLinear));
     settings.setValue(kDirectoryKey, m_explorer->lastDirectory());
+
+    const GenerationRequest r = m_generationPanel->request();
+    settings.setValue(kRecentModelsKey, m_generationPanel->recentModels());
+    settings.setValue(kModelKey, r.modelPath);
+    settings.setValue(kModelDirectoryKey, m_modelDirectory);
+    settings.setValue(kSaveDirectoryKey, m_saveDirectory);
+    settings.setValue(kScheduleKey, r.builtinSchedule);
+    settings.setValue(kPromptKey, r.prompt);
+    settings.setValue(kNegativeKey, r.negativePrompt);
+    settings.setValue(kSamplerKey, r.sampler);
+    settings.setValue(kKarrasKey, r.karras);
+    settings.setValue(kStepsKey, r.steps);
+    settings.setValue(kCfgKey, r.cfgScale);
+    settings.setValue(kSeedValueKey, QString::number(r.seed));
+    settings.setValue(kRandomSeedKey, m_generationPanel->randomSeed());
+    settings.setValue(kWidthKey, r.width);
+    settings.setValue(kHeightKey, r.height);
 }
 
 }  // namespace ds::ui

@@ -134,6 +134,22 @@ void SchedulePlotPanel::buildPlot(Quantity quantity) {
     plot->legend->setMargins(QMargins(4, 0, 4, 0));
     plot->legend->setColumnSpacing(12);
 
+    // The sampler's visits: small rings on the model's curve, the current one a filled dot. They live
+    // on their own buffered layer so that moving the highlight each step repaints only that layer,
+    // not the 3 x T points of the curves (the UI thread's main cost during a run).
+    plot->addLayer(QStringLiteral("visits"), plot->layer(QStringLiteral("main")), QCustomPlot::limAbove);
+    plot->layer(QStringLiteral("visits"))->setMode(QCPLayer::lmBuffered);
+    parts.visits = plot->addGraph();
+    parts.visits->setLineStyle(QCPGraph::lsNone);
+    parts.visits->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(40, 40, 40), 1.2), Qt::NoBrush, 6));
+    parts.visits->removeFromLegend();
+    parts.current = plot->addGraph();
+    parts.current->setLineStyle(QCPGraph::lsNone);
+    parts.current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(Qt::black, 1.5), QColor(255, 200, 0), 11));
+    parts.current->removeFromLegend();
+    parts.visits->setLayer(QStringLiteral("visits"));
+    parts.current->setLayer(QStringLiteral("visits"));
+
     parts.marker = new QCPItemStraightLine(plot);
     parts.marker->setPen(QPen(QColor(60, 60, 60), 1, Qt::DashLine));
     for (QCPItemPosition* point : {parts.marker->point1, parts.marker->point2})
@@ -159,6 +175,67 @@ QCPGraph* SchedulePlotPanel::graph(Quantity quantity, ds::ScheduleKind kind) con
 int SchedulePlotPanel::pointCount(Quantity quantity, ds::ScheduleKind kind) const {
     const QCPGraph* g = graph(quantity, kind);
     return g ? g->data()->size() : 0;
+}
+
+QCPGraph* SchedulePlotPanel::visitGraph(Quantity quantity) const { return m_plots[static_cast<int>(quantity)].visits; }
+
+QCPGraph* SchedulePlotPanel::currentVisitGraph(Quantity quantity) const {
+    return m_plots[static_cast<int>(quantity)].current;
+}
+
+void SchedulePlotPanel::setVisitedTimesteps(const QString& scheduleName, int trainTimesteps,
+                                            const QVector<double>& timesteps) {
+    const auto kind = ds::parse_schedule_kind(scheduleName.toStdString());
+    m_visits.clear();
+    m_currentVisit = -1;
+    if (kind && trainTimesteps >= 2 && trainTimesteps <= ds::kMaxTrainTimesteps) {
+        m_visitSchedule = ds::ScheduleConfig{};
+        m_visitSchedule.kind = *kind;
+        m_visitSchedule.timesteps = trainTimesteps;
+        m_visits = timesteps;
+    }
+    placeVisits();
+}
+
+void SchedulePlotPanel::setCurrentVisit(int index) {
+    m_currentVisit = index >= 0 && index < m_visits.size() ? index : -1;
+    for (const PlotParts& parts : m_plots) {
+        parts.current->data()->clear();
+        if (m_currentVisit >= 0 && !parts.visits->data()->isEmpty()) {
+            // The visits graph is sorted by t; find the point of this visit's t.
+            const double t = m_visits[m_currentVisit];
+            auto it = parts.visits->data()->findBegin(t, false);
+            if (it != parts.visits->data()->constEnd()) parts.current->addData(it->key, it->value);
+        }
+        if (parts.plot->isVisible())
+            parts.current->layer()->replot();  // falls back to a whole replot when the buffers are stale
+    }
+}
+
+void SchedulePlotPanel::clearVisits() { setVisitedTimesteps(QString(), 0, {}); }
+
+void SchedulePlotPanel::placeVisits() {
+    for (PlotParts& parts : m_plots) {
+        parts.visits->data()->clear();
+        parts.current->data()->clear();
+    }
+    if (!m_visits.isEmpty()) {
+        const ds::NoiseSchedule schedule(m_visitSchedule);
+        for (int q = 0; q < kQuantityCount; ++q) {
+            const std::vector<double> v = values(schedule, static_cast<Quantity>(q));
+            QVector<double> keys, vals;
+            for (double t : m_visits) {
+                // Euler-family samplers visit fractional t: the table value at the nearest step.
+                const int i = qBound(0, qRound(t), schedule.size() - 1);
+                if (!std::isfinite(v[i]) || (logarithmic(static_cast<Quantity>(q)) && v[i] <= 0)) continue;
+                keys << t;
+                vals << v[i];
+            }
+            m_plots[q].visits->setData(keys, vals);
+        }
+    }
+    setCurrentVisit(m_currentVisit);
+    for (const PlotParts& parts : m_plots) parts.plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 int SchedulePlotPanel::shownQuantity() const {

@@ -6,8 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <QTabWidget>
+
 #include "core/runtime/threads.h"
 #include "ui/forward_explorer_panel.h"
+#include "ui/generation_controller.h"
 #include "ui/language.h"
 #include "ui/main_window.h"
 
@@ -106,8 +109,17 @@ int main(int argc, char** argv) {
     }
 
     ds::ui::MainWindow window;
-    if (!options.image.isEmpty() && !window.explorer()->loadImageFile(options.image, &error))
-        std::fprintf(stderr, "diffusion-studio: warning: %s\n", qPrintable(error));
+    if (options.threads > 0) {  // for this session only: the preference stays as saved
+        ds::ui::EngineOptions engine = window.controller()->options();
+        engine.threads = options.threads;
+        window.controller()->setOptions(engine);
+    }
+    if (!options.image.isEmpty()) {
+        if (window.explorer()->loadImageFile(options.image, &error))
+            window.centralTabs()->setCurrentWidget(window.explorer());
+        else
+            std::fprintf(stderr, "diffusion-studio: warning: %s\n", qPrintable(error));
+    }
     window.show();
     return app.exec();
 }

@@ -19,6 +19,7 @@
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QUrl>
 #include <QtTest>
 #include <cmath>
@@ -29,6 +30,7 @@
 #include "ui/language.h"
 #include "ui/main_window.h"
 #include "ui/schedule_plot_panel.h"
+#include "tests/ui/ui_test_support.h"
 
 using ds::ScheduleKind;
 using ds::ui::SchedulePlotPanel;
@@ -37,12 +39,7 @@ namespace {
 
 constexpr ScheduleKind kAllKinds[] = {ScheduleKind::Linear, ScheduleKind::Cosine, ScheduleKind::ScaledLinear};
 
-QString outputDir() {
-    QString dir = qEnvironmentVariable("DS_TEST_OUTPUT_DIR");
-    if (dir.isEmpty()) dir = QDir::temp().filePath(QStringLiteral("ds_ui_tests"));
-    QDir().mkpath(dir);
-    return dir;
-}
+QString outputDir() { return ds::test::uiTestOutputDir(); }
 
 // Pixel values in [-1, 1], as the model sees them, channel by channel.
 std::vector<double> signedPixels(const QImage& image) {
@@ -130,7 +127,9 @@ void MainWindowTest::cleanupTestCase() { m_window.reset(); }
 
 void MainWindowTest::windowOpensOffscreen() {
     QVERIFY(m_window->isVisible());
-    QCOMPARE(m_window->centralWidget(), static_cast<QWidget*>(explorer()));
+    // The explorer is the second central tab, beside the generation result.
+    QVERIFY(m_window->centralWidget()->isAncestorOf(explorer()));
+    m_window->centralTabs()->setCurrentWidget(explorer());
     QVERIFY(m_window->scheduleDock()->isVisible());
     QCOMPARE(m_window->scheduleDock()->widget(), static_cast<QWidget*>(m_window->schedulePlot()));
     QCOMPARE(m_window->windowTitle(), QStringLiteral("Diffusion Studio"));
@@ -406,5 +405,5 @@ void MainWindowTest::settingsPersist() {
     QCOMPARE(explorer()->timestep(), 77);
 }
 
-QTEST_MAIN(MainWindowTest)
+DS_REGISTER_UI_TEST(MainWindowTest)
 #include "test_main_window.moc"

@@ -1,0 +1,41 @@
+#include "ui/bridge/result_file.h"
+
+#include <QCoreApplication>
+#include <exception>
+
+#include "core/io/image_io.h"
+#include "ui/bridge/image_bridge.h"
+
+namespace ds::ui {
+
+bool saveResultImage(const QString& path, const QImage& image, const QString& parameters, QString* error) {
+    const ds::Image pixels = fromQImage(image);
+    if (pixels.empty()) {
+        if (error) *error = QStringLiteral("there is no image to save");
+        return false;
+    }
+    ds::ImageWriteOptions options;
+    if (!parameters.isEmpty()) options.text["parameters"] = parameters.toStdString();
+    options.text["Software"] = (QStringLiteral("diffusion-studio ") + QCoreApplication::applicationVersion())
+                                   .trimmed()
+                                   .toStdString();
+    try {
+        ds::write_image(path.toStdString(), pixels, options);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    return true;
+}
+
+QString readParametersText(const QString& path) {
+    try {
+        const auto text = ds::read_image_text(path.toStdString());
+        const auto it = text.find("parameters");
+        return it == text.end() ? QString() : QString::fromStdString(it->second);
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+}  // namespace ds::ui
