@@ -118,6 +118,10 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
         QLayoutItem* field = m_form->itemAt(row, QFormLayout::FieldRole);
         if (label && field && field->widget()) label->setBuddy(field->widget());
     }
+    // The size row is a layout: its label's mnemonic goes to the width (without a buddy a QLabel
+    // shows the '&' literally).
+    if (auto* label = qobject_cast<QLabel*>(m_form->itemAt(m_form->rowCount() - 1, QFormLayout::LabelRole)->widget()))
+        label->setBuddy(m_width);
 
     m_generate = new QPushButton(this);
     m_generate->setObjectName(QStringLiteral("generateButton"));
