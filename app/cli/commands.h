@@ -30,6 +30,15 @@ int run_sample_image(const std::vector<std::string>& args);
 ArgParser generate_parser();
 int run_generate(const std::vector<std::string>& args);
 
+ArgParser img2img_parser();
+int run_img2img(const std::vector<std::string>& args);
+
+ArgParser inpaint_parser();
+int run_inpaint(const std::vector<std::string>& args);
+
+ArgParser outpaint_parser();
+int run_outpaint(const std::vector<std::string>& args);
+
 ArgParser info_parser();
 int run_info(const std::vector<std::string>& args);
 

@@ -29,19 +29,43 @@ at::Tensor mask_to_latent_grid(const at::Tensor& mask, int64_t height, int64_t w
     return m.slice(2, 0, height, factor).slice(3, 0, width, factor).contiguous();
 }
 
-GenerationResult inpaint(const StableDiffusionModel& model, const at::Tensor& image, const at::Tensor& mask,
-                         double strength, InpaintMode mode, const GenerationParams& params,
-                         const GenerationCallbacks& callbacks, const PipelineInjection& injection) {
+namespace {
+
+void require_latent_unet(const StableDiffusionModel& model) {
     if (model.unet->config().in_channels != model.vae->config().latent_channels) {
         throw std::invalid_argument("this model's UNet takes " + std::to_string(model.unet->config().in_channels) +
                                     " input channels (an inpainting UNet with mask conditioning), which this "
                                     "inpainting method does not drive yet");
     }
+}
+
+}  // namespace
+
+GenerationResult inpaint(const StableDiffusionModel& model, const at::Tensor& image, const at::Tensor& mask,
+                         double strength, InpaintMode mode, const GenerationParams& params,
+                         const GenerationCallbacks& callbacks, const PipelineInjection& injection) {
+    require_latent_unet(model);
+    const GenerationParams p = detail::params_for_image(params, image);
+    validate_strength(strength, p.steps);
+    const int64_t factor = model.vae->config().downsample_factor();
+    const at::Tensor m = mask_to_latent_grid(mask, p.height, p.width, factor, mode != InpaintMode::Legacy);
+    return inpaint_latent_mask(model, image, m, strength, mode, params, callbacks, injection);
+}
+
+GenerationResult inpaint_latent_mask(const StableDiffusionModel& model, const at::Tensor& image,
+                                     const at::Tensor& latent_mask, double strength, InpaintMode mode,
+                                     const GenerationParams& params, const GenerationCallbacks& callbacks,
+                                     const PipelineInjection& injection) {
+    require_latent_unet(model);
     const GenerationParams p = detail::params_for_image(params, image);
     validate_strength(strength, p.steps);
     const int64_t factor = model.vae->config().downsample_factor();
     const bool legacy = mode == InpaintMode::Legacy;
-    const at::Tensor m = mask_to_latent_grid(mask, p.height, p.width, factor, !legacy).to(model.device);
+    if (!latent_mask.defined() || latent_mask.dim() != 4 || latent_mask.size(0) != 1 || latent_mask.size(1) != 1 ||
+        latent_mask.size(2) != p.height / factor || latent_mask.size(3) != p.width / factor)
+        throw std::invalid_argument("inpaint: the latent mask must be [1, 1, " + std::to_string(p.height / factor) +
+                                    ", " + std::to_string(p.width / factor) + "] for this image");
+    const at::Tensor m = latent_mask.to(model.device, at::kFloat);
     at::NoGradGuard no_grad;
     ImageRunStart run = start_image_run(model, image, strength, p, injection);
     Sampler* sampler = run.sampler.get();

@@ -27,4 +27,12 @@ GenerationResult inpaint(const StableDiffusionModel& model, const at::Tensor& im
                          double strength, InpaintMode mode, const GenerationParams& params,
                          const GenerationCallbacks& callbacks = {}, const PipelineInjection& injection = {});
 
+// The same with the mask already on the latent grid: `latent_mask` [1, 1, H/factor, W/factor], 1 =
+// repaint (the canvas maps masks conservatively, see mask_ops.h). Throws std::invalid_argument for
+// a mask of another shape and as inpaint().
+GenerationResult inpaint_latent_mask(const StableDiffusionModel& model, const at::Tensor& image,
+                                     const at::Tensor& latent_mask, double strength, InpaintMode mode,
+                                     const GenerationParams& params, const GenerationCallbacks& callbacks = {},
+                                     const PipelineInjection& injection = {});
+
 }  // namespace ds

@@ -54,16 +54,21 @@ at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, 
 at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
                                 at::Tensor latents, size_t start_index, double cfg_scale,
                                 const GenerationCallbacks& callbacks, const LatentBlend& blend,
-                                const std::function<void(int, const at::Tensor&)>& on_unet_output) {
+                                const std::function<void(int, const at::Tensor&)>& on_unet_output,
+                                const at::Tensor& unet_conditioning) {
     const bool guided = cfg_scale != 1.0;
     const at::Tensor cond = guided ? embeds : embeds.narrow(0, 1, 1);
+    const at::Tensor extra = !unet_conditioning.defined() ? at::Tensor()
+                             : guided                      ? at::cat({unet_conditioning, unet_conditioning})
+                                                           : unet_conditioning;
     const at::Tensor preview_factors =
         model.latent_rgb_factors.defined() ? model.latent_rgb_factors : sd15_latent_rgb_factors();
     const at::Tensor preview_bias = model.latent_rgb_bias;
     int call = 0;
     double guidance_norm = 0;
     ModelFunction unet_fn = [&](const at::Tensor& x, double t) {
-        const at::Tensor input = guided ? at::cat({x, x}) : x;
+        at::Tensor input = guided ? at::cat({x, x}) : x;
+        if (extra.defined()) input = at::cat({input, extra.to(x.options())}, 1);
         const at::Tensor timestep = at::full({input.size(0)}, t, x.options());
         at::Tensor out = model.unet->forward(input, timestep, cond);
         if (on_unet_output) on_unet_output(call, out);

@@ -73,11 +73,14 @@ at::Tensor denoise_latents(const StableDiffusionModel& model, Sampler& sampler, 
 using LatentBlend = std::function<at::Tensor(size_t index, const at::Tensor& latents)>;
 
 // The same CFG loop from already-noised `latents` at timesteps()[start_index], applying `blend`
-// after each step (the step callback sees the blended latents).
+// after each step (the step callback sees the blended latents). `unet_conditioning` ([1, C, h, w],
+// e.g. a 9-channel inpainting UNet's mask + masked-image latents) is appended to the UNet's input
+// channels after the sampler's input scaling, as diffusers does.
 at::Tensor denoise_latents_from(const StableDiffusionModel& model, Sampler& sampler, const at::Tensor& embeds,
                                 at::Tensor latents, size_t start_index, double cfg_scale,
                                 const GenerationCallbacks& callbacks, const LatentBlend& blend = {},
-                                const std::function<void(int, const at::Tensor&)>& on_unet_output = {});
+                                const std::function<void(int, const at::Tensor&)>& on_unet_output = {},
+                                const at::Tensor& unet_conditioning = {});
 // The sampler `params` name, with the model's schedule and the params' Karras choice, planned for
 // params.steps.
 std::unique_ptr<Sampler> make_planned_sampler(const StableDiffusionModel& model, const GenerationParams& params);
