@@ -584,6 +584,18 @@
         <source>&amp;Open image in the explorer…</source>
         <translation>&amp;Open image in the explorer…</translation>
     </message>
+    <message>
+        <source>the result</source>
+        <translation>the result</translation>
+    </message>
+    <message>
+        <source>Bury the &amp;result in noise…</source>
+        <translation>Bury the &amp;result in noise…</translation>
+    </message>
+    <message>
+        <source>Show the forward process on the current result in the explorer</source>
+        <translation>Show the forward process on the current result in the explorer</translation>
+    </message>
 </context>
 <context>
     <name>ds::ui::NoiseLevelPanel</name>
@@ -657,6 +669,14 @@
     <message>
         <source>Changes apply from the next generation; a new device reloads the model.</source>
         <translation>Changes apply from the next generation; a new device reloads the model.</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>System language</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Language:</translation>
     </message>
 </context>
 <context>

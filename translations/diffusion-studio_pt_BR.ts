@@ -584,6 +584,18 @@
         <source>&amp;Open image in the explorer…</source>
         <translation>&amp;Abrir imagem no explorador…</translation>
     </message>
+    <message>
+        <source>the result</source>
+        <translation>o resultado</translation>
+    </message>
+    <message>
+        <source>Bury the &amp;result in noise…</source>
+        <translation>Enterrar o &amp;resultado no ruído…</translation>
+    </message>
+    <message>
+        <source>Show the forward process on the current result in the explorer</source>
+        <translation>Mostra o processo direto sobre o resultado atual no explorador</translation>
+    </message>
 </context>
 <context>
     <name>ds::ui::NoiseLevelPanel</name>
@@ -657,6 +669,14 @@
     <message>
         <source>Changes apply from the next generation; a new device reloads the model.</source>
         <translation>As mudanças valem a partir da próxima geração; um novo dispositivo recarrega o modelo.</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Idioma do sistema</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Idioma:</translation>
     </message>
 </context>
 <context>

@@ -237,6 +237,7 @@ void MainWindow::onFinished(const GenerationOutcome& outcome) {
     m_resultView->setImage(outcome.image);
     m_history->addOutcome(outcome);
     m_saveImageAction->setEnabled(true);
+    m_resultToExplorerAction->setEnabled(true);
     endRun();
     m_progressLabel->setText(tr("Done in %1 s").arg(QLocale().toString(outcome.seconds, 'f', 1)));
     statusBar()->showMessage(tr("Generated %1×%2 with %3, seed %4")
@@ -287,6 +288,7 @@ void MainWindow::showOutcome(const GenerationOutcome& outcome) {
     m_resultView->setImage(outcome.image);
     m_generationPanel->setRequest(outcome.request);
     m_saveImageAction->setEnabled(!outcome.image.isNull());
+    m_resultToExplorerAction->setEnabled(!outcome.image.isNull());
     m_tabs->setCurrentWidget(m_resultView);
 }
 
@@ -340,7 +342,16 @@ void MainWindow::setEngineOptions(const EngineOptions& options) {
 
 void MainWindow::preferencesDialog() {
     PreferencesDialog dialog(m_controller->options(), this);
-    if (dialog.exec() == QDialog::Accepted) setEngineOptions(dialog.options());
+    if (dialog.exec() != QDialog::Accepted) return;
+    setEngineOptions(dialog.options());
+    if (dialog.language() != QSettings().value(QLatin1String(kLanguageSettingsKey)).toString())
+        chooseLanguage(dialog.language());
+}
+
+void MainWindow::resultToExplorer() {
+    if (m_resultView->image().isNull()) return;
+    m_explorer->setSourceImage(m_resultView->image(), tr("the result"));
+    m_tabs->setCurrentWidget(m_explorer);
 }
 
 void MainWindow::restoreDefaultLayout() {
@@ -359,6 +370,9 @@ void MainWindow::createActions() {
     m_saveImageAction->setShortcut(QKeySequence::Save);
     m_saveImageAction->setEnabled(false);
     connect(m_saveImageAction, &QAction::triggered, this, &MainWindow::saveImageDialog);
+    m_resultToExplorerAction = new QAction(this);
+    m_resultToExplorerAction->setEnabled(false);
+    connect(m_resultToExplorerAction, &QAction::triggered, this, &MainWindow::resultToExplorer);
     m_preferencesAction = new QAction(this);
     m_preferencesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     m_preferencesAction->setMenuRole(QAction::PreferencesRole);
@@ -415,6 +429,7 @@ void MainWindow::createMenus() {
     m_fileMenu->addAction(m_saveImageAction);
     m_fileMenu->addSeparator();
     m_fileMenu->addAction(m_openAction);
+    m_fileMenu->addAction(m_resultToExplorerAction);
     m_fileMenu->addAction(m_exportAction);
     m_fileMenu->addAction(m_exportPlotAction);
     m_fileMenu->addSeparator();
@@ -534,6 +549,8 @@ void MainWindow::retranslateUi() {
     m_openModelAction->setStatusTip(tr("Open a Stable Diffusion checkpoint (.safetensors) or diffusers folder"));
     m_saveImageAction->setText(tr("&Save image…"));
     m_saveImageAction->setStatusTip(tr("Save the result as a PNG with its generation parameters"));
+    m_resultToExplorerAction->setText(tr("Bury the &result in noise…"));
+    m_resultToExplorerAction->setStatusTip(tr("Show the forward process on the current result in the explorer"));
     m_editMenu->setTitle(tr("&Edit"));
     m_preferencesAction->setText(tr("&Preferences…"));
     m_generateMenu->setTitle(tr("&Generate"));

@@ -51,6 +51,7 @@ public:
     QAction* generateAction() const { return m_generateAction; }
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* saveImageAction() const { return m_saveImageAction; }
+    QAction* resultToExplorerAction() const { return m_resultToExplorerAction; }
     QAction* restoreLayoutAction() const { return m_restoreLayoutAction; }
     QMenu* generateMenu() const { return m_generateMenu; }
 
@@ -72,6 +73,8 @@ public slots:
     void saveImageDialog();
     void preferencesDialog();
     void restoreDefaultLayout();
+    // The current result becomes the forward explorer's image (its tab comes to the front).
+    void resultToExplorer();
     void showOutcome(const ds::ui::GenerationOutcome& outcome);  // result view + restored settings
 
 protected:
@@ -126,6 +129,7 @@ private:
     QMenu* m_generateMenu = nullptr;
     QAction* m_openModelAction = nullptr;
     QAction* m_saveImageAction = nullptr;
+    QAction* m_resultToExplorerAction = nullptr;
     QAction* m_preferencesAction = nullptr;
     QAction* m_generateAction = nullptr;
     QAction* m_cancelAction = nullptr;

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "ui/bridge/generation_engine.h"
+#include "ui/language.h"
 
 namespace ds::ui {
 namespace {
@@ -40,6 +41,12 @@ void saveEngineOptions(const EngineOptions& o) {
 PreferencesDialog::PreferencesDialog(const EngineOptions& options, QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("preferencesDialog"));
     setWindowTitle(tr("Preferences"));
+    m_language = new QComboBox(this);
+    m_language->setObjectName(QStringLiteral("languageCombo"));
+    m_language->addItem(tr("System language"), QString());
+    for (const QString& code : availableLanguages()) m_language->addItem(languageDisplayName(code), code);
+    m_language->setCurrentIndex(
+        qMax(0, m_language->findData(QSettings().value(QLatin1String(kLanguageSettingsKey)).toString())));
     m_device = new QComboBox(this);
     m_device->setObjectName(QStringLiteral("deviceCombo"));
     for (const QString& device : GenerationEngine::devices()) {
@@ -62,6 +69,7 @@ PreferencesDialog::PreferencesDialog(const EngineOptions& options, QWidget* pare
     m_decode->setToolTip(tr("Every step shows a cheap latent preview; every N steps x̂₀ is also decoded with the VAE"));
 
     auto* form = new QFormLayout;
+    form->addRow(tr("&Language:"), m_language);
     form->addRow(tr("&Device:"), m_device);
     form->addRow(tr("Compute &threads:"), m_threads);
     form->addRow(tr("Decode x̂₀ every N &steps:"), m_decode);
@@ -75,6 +83,8 @@ PreferencesDialog::PreferencesDialog(const EngineOptions& options, QWidget* pare
     layout->addWidget(note);
     layout->addWidget(buttons);
 }
+
+QString PreferencesDialog::language() const { return m_language->currentData().toString(); }
 
 EngineOptions PreferencesDialog::options() const {
     EngineOptions o;

@@ -20,8 +20,11 @@ class PreferencesDialog : public QDialog {
 public:
     explicit PreferencesDialog(const EngineOptions& options, QWidget* parent = nullptr);
     EngineOptions options() const;
+    // The interface language chosen: a code of availableLanguages(), or "" to follow the system.
+    QString language() const;
 
 private:
+    QComboBox* m_language = nullptr;
     QComboBox* m_device = nullptr;
     QSpinBox* m_threads = nullptr;
     QSpinBox* m_decode = nullptr;

@@ -10,6 +10,7 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
@@ -18,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -30,6 +32,7 @@
 #include "core/pipeline/generation_metadata.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/generation_controller.h"
+#include "ui/forward_explorer_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/history_strip.h"
 #include "ui/language.h"
@@ -65,6 +68,8 @@ private slots:
     void brokenCheckpointShowsAMessage();
     void historyRestoresTheSettings();
     void saveWritesTheParametersText();
+    void theResultGoesToTheForwardExplorer();
+    void preferencesOfferTheLanguages();
     void decodeIntervalFollowsThePreferences();
     void docksHideAndRestore();
     void screenshot();
@@ -309,6 +314,35 @@ void GenerationWindowTest::saveWritesTheParametersText() {
     QVERIFY(!m_window->saveImage(impossible, &error));
     QVERIFY(error.contains(QStringLiteral("x.png")));
     QVERIFY(!QFile::exists(impossible));
+}
+
+void GenerationWindowTest::theResultGoesToTheForwardExplorer() {
+    prepare(QStringLiteral("a purple moon"), 3, 31);
+    const GenerationOutcome outcome = generateAndWait();
+    QVERIFY(!outcome.image.isNull());
+    QAction* action = m_window->resultToExplorerAction();
+    QVERIFY(action->isEnabled());
+    action->trigger();
+    const auto* explorer = m_window->findChild<ds::ui::ForwardExplorerPanel*>(QStringLiteral("forwardExplorer"));
+    QVERIFY(explorer);
+    QCOMPARE(explorer->sourceImage().size(), outcome.image.size());
+    QCOMPARE(explorer->sourceImage().convertToFormat(QImage::Format_RGB888),
+             outcome.image.convertToFormat(QImage::Format_RGB888));
+    QCOMPARE(m_window->findChild<QTabWidget*>()->currentWidget(), static_cast<const QWidget*>(explorer));
+}
+
+void GenerationWindowTest::preferencesOfferTheLanguages() {
+    QSettings().setValue(QLatin1String(ds::ui::kLanguageSettingsKey), QStringLiteral("pt_BR"));
+    ds::ui::PreferencesDialog dialog(ds::ui::EngineOptions{}, m_window.get());
+    auto* combo = dialog.findChild<QComboBox*>(QStringLiteral("languageCombo"));
+    QVERIFY(combo);
+    QCOMPARE(combo->count(), 1 + ds::ui::availableLanguages().size());  // "system" + each catalogue
+    QCOMPARE(combo->itemData(0).toString(), QString());
+    QVERIFY(ds::ui::availableLanguages().contains(QStringLiteral("pt_BR")));
+    QCOMPARE(dialog.language(), QStringLiteral("pt_BR"));  // the saved choice is preselected
+    combo->setCurrentIndex(0);
+    QCOMPARE(dialog.language(), QString());
+    QSettings().remove(QLatin1String(ds::ui::kLanguageSettingsKey));
 }
 
 void GenerationWindowTest::decodeIntervalFollowsThePreferences() {
