@@ -16,6 +16,7 @@
 #include "core/pipeline/generation_metadata.h"
 #include "core/pipeline/mask_ops.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/support/test_images.h"
 #include "tests/support/fixtures.h"
 
 using ds::test::cli::kErrorPrefix;
@@ -25,41 +26,15 @@ using ds::test::cli::RunResult;
 using ds::test::cli::Workspace;
 using ds::test::cli::write_file;
 
+using ds::test::parameters_of;
+
 namespace {
-
-ds::Image picture(int w, int h) {
-    ds::Image img(w, h, 3);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            img.at(x, y, 0) = static_cast<float>((x * 7 + y * 3) % 256) / 255.0f;
-            img.at(x, y, 1) = static_cast<float>((x * 2 + y * 11) % 256) / 255.0f;
-            img.at(x, y, 2) = static_cast<float>((x * y) % 256) / 255.0f;
-        }
-    return img;
-}
-
-ds::Image rect_mask_rgb(int w, int h, int x0, int y0, int x1, int y1) {
-    ds::Image m(w, h, 3, 0.0f);
-    for (int y = y0; y < y1; ++y)
-        for (int x = x0; x < x1; ++x)
-            for (int c = 0; c < 3; ++c) m.at(x, y, c) = 1.0f;
-    return m;
-}
 
 std::vector<std::string> with_common(std::vector<std::string> args, const std::string& out) {
     args.insert(args.end(), {"--prompt", "red heart", "--steps", "2", "--seed", "5", "--out", out});
     return args;
 }
 
-ds::GenerationMetadata parameters_of(const std::string& png) {
-    const auto text = ds::read_image_text(png);
-    const auto it = text.find("parameters");
-    if (it == text.end()) {
-        ADD_FAILURE() << png << " has no parameters text";
-        return {};
-    }
-    return ds::parse_parameters(it->second);
-}
 
 std::string other_value(const ds::GenerationMetadata& m, const std::string& key) {
     for (const auto& [k, v] : m.other)
@@ -81,8 +56,8 @@ TEST(CliCanvas, InpaintKeepsEveryPixelOutsideTheFeatheredMask) {
             SCOPED_TRACE((model.empty() ? std::string("built-in ") : model[1] + " ") + std::to_string(w) + "x" +
                          std::to_string(h));
             Workspace ws;
-            const ds::Image mask_rgb = rect_mask_rgb(w, h, w / 4, h / 3, w / 4 + 11, h / 3 + 9);
-            ds::write_image(ws.file("in.png"), picture(w, h));
+            const ds::Image mask_rgb = ds::test::rect_mask(w, h, w / 4, h / 3, w / 4 + 11, h / 3 + 9, 3);
+            ds::write_image(ws.file("in.png"), ds::test::patterned_image(w, h));
             const ds::Image input = ds::read_image(ws.file("in.png"));  // the floats the CLI reads
             ds::write_image(ws.file("mask.png"), mask_rgb);
             std::vector<std::string> args{"inpaint", "--image", "in.png", "--mask", "mask.png", "--feather", "3"};
@@ -122,9 +97,9 @@ TEST(CliCanvas, InpaintKeepsEveryPixelOutsideTheFeatheredMask) {
 TEST(CliCanvas, BlendWithTheBuiltInModelUsesItsTextToImageUnet) {
     Workspace ws;
     const int w = 48, h = 40;
-    ds::write_image(ws.file("in.png"), picture(w, h));
+    ds::write_image(ws.file("in.png"), ds::test::patterned_image(w, h));
     const ds::Image input = ds::read_image(ws.file("in.png"));
-    const ds::Image mask_rgb = rect_mask_rgb(w, h, 10, 10, 30, 26);
+    const ds::Image mask_rgb = ds::test::rect_mask(w, h, 10, 10, 30, 26, 3);
     ds::write_image(ws.file("mask.png"), mask_rgb);
     const RunResult r = run_cli(with_common({"inpaint", "--image", "in.png", "--mask", "mask.png", "--feather", "0",
                                              "--method", "blend"},
@@ -144,7 +119,7 @@ TEST(CliCanvas, BlendWithTheBuiltInModelUsesItsTextToImageUnet) {
 
 TEST(CliCanvas, OutpaintKeepsTheOriginalExactly) {
     Workspace ws;
-    ds::write_image(ws.file("in.png"), picture(45, 38));
+    ds::write_image(ws.file("in.png"), ds::test::patterned_image(45, 38));
     const ds::Image input = ds::read_image(ws.file("in.png"));  // the floats the CLI reads
     const RunResult r = run_cli(
         with_common({"outpaint", "--image", "in.png", "--extend", "7,0,13,5", "--overlap", "0", "--fill", "stretch"},
@@ -166,7 +141,7 @@ TEST(CliCanvas, OutpaintKeepsTheOriginalExactly) {
 
 TEST(CliCanvas, Img2ImgKeepsTheSizeAndRecordsTheStrength) {
     Workspace ws;
-    ds::write_image(ws.file("in.png"), picture(53, 70));
+    ds::write_image(ws.file("in.png"), ds::test::patterned_image(53, 70));
     const RunResult r =
         run_cli(with_common({"img2img", "--image", "in.png", "--strength", "0.6", "--trace", "trace"}, "out.png"),
                 ws.path());
@@ -180,10 +155,10 @@ TEST(CliCanvas, Img2ImgKeepsTheSizeAndRecordsTheStrength) {
 
 TEST(CliCanvas, BadInputExitsTwoWithOneLineAndNoFile) {
     Workspace ws;
-    ds::write_image(ws.file("in.png"), picture(40, 30));
-    ds::write_image(ws.file("small-mask.png"), rect_mask_rgb(20, 30, 0, 0, 5, 5));
+    ds::write_image(ws.file("in.png"), ds::test::patterned_image(40, 30));
+    ds::write_image(ws.file("small-mask.png"), ds::test::rect_mask(20, 30, 0, 0, 5, 5, 3));
     ds::write_image(ws.file("empty-mask.png"), ds::Image(40, 30, 3, 0.0f));
-    ds::write_image(ws.file("mask.png"), rect_mask_rgb(40, 30, 5, 5, 15, 15));
+    ds::write_image(ws.file("mask.png"), ds::test::rect_mask(40, 30, 5, 5, 15, 15, 3));
     const std::string png = read_file(ws.file("in.png"));
     write_file(ws.file("truncated.png"), png.substr(0, png.size() / 2));
     write_file(ws.file("garbage.png"), "not an image at all");

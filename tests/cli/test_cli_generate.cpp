@@ -18,6 +18,7 @@
 #include "core/io/image_io.h"
 #include "core/pipeline/generation_metadata.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/support/test_images.h"
 #include "tests/support/fixtures.h"
 
 namespace fs = std::filesystem;
@@ -27,6 +28,8 @@ using ds::test::cli::run_cli;
 using ds::test::cli::RunResult;
 using ds::test::cli::Workspace;
 using ds::test::cli::write_file;
+
+using ds::test::parameters_of;
 
 namespace {
 
@@ -58,15 +61,6 @@ float max_abs_diff(const ds::Image& a, const ds::Image& b) {
     return m;
 }
 
-ds::GenerationMetadata parameters_of(const std::string& png) {
-    const auto text = ds::read_image_text(png);
-    const auto it = text.find("parameters");
-    if (it == text.end()) {
-        ADD_FAILURE() << png << " has no parameters text";
-        return {};
-    }
-    return ds::parse_parameters(it->second);
-}
 
 void expect_one_line_error(const RunResult& r, const std::string& expected, const std::string& what) {
     EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err;

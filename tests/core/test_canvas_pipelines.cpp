@@ -24,28 +24,13 @@
 #include "tests/support/error_of.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_images.h"
 
 namespace fs = std::filesystem;
 
+using ds::test::rect_mask;
+
 namespace {
-
-ds::Image picture(int w, int h) {
-    ds::Image img(w, h, 3);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            img.at(x, y, 0) = static_cast<float>((x * 7 + y * 3) % 256) / 255.0f;
-            img.at(x, y, 1) = static_cast<float>((x * 2 + y * 11) % 256) / 255.0f;
-            img.at(x, y, 2) = static_cast<float>((x * y) % 256) / 255.0f;
-        }
-    return img;
-}
-
-ds::Image rect_mask(int w, int h, int x0, int y0, int x1, int y1) {
-    ds::Image m(w, h, 1, 0.0f);
-    for (int y = y0; y < y1; ++y)
-        for (int x = x0; x < x1; ++x) m.at(x, y, 0) = 1.0f;
-    return m;
-}
 
 ds::GenerationParams few_steps(uint64_t seed = 3) {
     ds::GenerationParams p;
@@ -113,7 +98,7 @@ TEST_F(CanvasPipelines, InpaintKeepsEveryUncoveredPixelExactly) {
     for (const ds::StableDiffusionModel* model : models()) {
         for (auto [w, h] : {std::pair{70, 45}, std::pair{33, 90}, std::pair{101, 67}}) {
             SCOPED_TRACE(model->name + " " + std::to_string(w) + "x" + std::to_string(h));
-            const ds::Image img = picture(w, h);
+            const ds::Image img = ds::test::patterned_image(w, h);
             const ds::Image mask = rect_mask(w, h, w / 3, h / 3, w / 3 + 9, h / 3 + 7);
             ds::CanvasInpaintOptions o;
             o.feather = 3;
@@ -132,7 +117,7 @@ TEST_F(CanvasPipelines, OutpaintKeepsTheOriginalOutsideTheBand) {
     for (const ds::StableDiffusionModel* model : models()) {
         for (int overlap : {0, 5}) {
             SCOPED_TRACE(model->name + " overlap " + std::to_string(overlap));
-            const ds::Image img = picture(45, 38);
+            const ds::Image img = ds::test::patterned_image(45, 38);
             ds::OutpaintOptions o;
             o.extension = {7, 0, 13, 5};
             o.overlap = overlap;
@@ -159,7 +144,7 @@ TEST_F(CanvasPipelines, OnlyMaskedRunsAtTheModelResolutionAndKeepsTheRest) {
     if (models().empty()) GTEST_SKIP() << "neither the built-in model nor the sd-tiny fixture is present";
     for (const ds::StableDiffusionModel* model : models()) {
         SCOPED_TRACE(model->name);
-        const ds::Image img = picture(301, 203);
+        const ds::Image img = ds::test::patterned_image(301, 203);
         const ds::Image mask = rect_mask(301, 203, 200, 50, 230, 70);
         ds::CanvasInpaintOptions o;
         o.only_masked = true;
@@ -174,7 +159,7 @@ TEST_F(CanvasPipelines, OnlyMaskedRunsAtTheModelResolutionAndKeepsTheRest) {
 TEST_F(CanvasPipelines, Img2ImgKeepsOddSizesAndIsSeeded) {
     if (models().empty()) GTEST_SKIP() << "neither the built-in model nor the sd-tiny fixture is present";
     const ds::StableDiffusionModel& model = *models().front();
-    const ds::Image img = picture(53, 70);
+    const ds::Image img = ds::test::patterned_image(53, 70);
     const ds::Image a = ds::img2img_image(model, img, 0.6, few_steps(5));
     ASSERT_EQ(a.width, 53);
     ASSERT_EQ(a.height, 70);
@@ -185,7 +170,7 @@ TEST_F(CanvasPipelines, Img2ImgKeepsOddSizesAndIsSeeded) {
 TEST_F(CanvasPipelines, BadMasksAreRefusedWithOneLine) {
     if (models().empty()) GTEST_SKIP() << "neither the built-in model nor the sd-tiny fixture is present";
     const ds::StableDiffusionModel& model = *models().front();
-    const ds::Image img = picture(40, 30);
+    const ds::Image img = ds::test::patterned_image(40, 30);
     const struct {
         ds::Image mask;
         const char* expected;
@@ -240,7 +225,7 @@ TEST(CanvasInpaintingUnet, NineChannelUnetIsUsedAndSeesTheImage) {
     ds::test::TempDir dir("ds-inpaint-unet");
     const ds::StableDiffusionModel model = ds::load_stable_diffusion(make_inpainting_fixture(dir));
     ASSERT_TRUE(ds::has_inpainting_unet(model));
-    const ds::Image img = picture(99, 70);
+    const ds::Image img = ds::test::patterned_image(99, 70);
     const ds::Image mask = rect_mask(99, 70, 30, 20, 60, 45);
     ds::CanvasInpaintOptions o;
     o.feather = 2;
