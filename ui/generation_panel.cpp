@@ -48,9 +48,34 @@ QSpinBox* sideSpin(QWidget* parent, const char* name) {
 
 int roundToEight(int v) { return qBound(64, (v + 4) / 8 * 8, 4096); }
 
+int modeIndex(GenerationMode mode) { return static_cast<int>(mode); }
+
+QComboBox* dataCombo(QWidget* parent, const char* name, std::initializer_list<const char*> data) {
+    auto* combo = new QComboBox(parent);
+    combo->setObjectName(QLatin1String(name));
+    for (const char* d : data) combo->addItem(QString(), QLatin1String(d));  // texts: retranslateUi
+    return combo;
+}
+
+void selectData(QComboBox* combo, const QString& data) {
+    const int index = combo->findData(data);
+    if (index >= 0) combo->setCurrentIndex(index);
+}
+
 }  // namespace
 
 GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
+    m_modeLabel = new QLabel(this);
+    m_mode = new QComboBox(this);
+    m_mode->setObjectName(QStringLiteral("modeCombo"));
+    for (GenerationMode mode : {GenerationMode::TextToImage, GenerationMode::ImageToImage, GenerationMode::Inpaint,
+                                GenerationMode::Outpaint})
+        m_mode->addItem(QString(), modeIndex(mode));
+    m_modeLabel->setBuddy(m_mode);
+    auto* modeRow = new QHBoxLayout;
+    modeRow->addWidget(m_modeLabel);
+    modeRow->addWidget(m_mode, 1);
+
     m_promptLabel = new QLabel(this);
     m_prompt = promptEdit(this, "promptEdit", 3);
     m_promptLabel->setBuddy(m_prompt);
@@ -105,6 +130,31 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     sizeRow->addWidget(m_width, 1);
     sizeRow->addWidget(new QLabel(QStringLiteral("×"), this));
     sizeRow->addWidget(m_height, 1);
+    m_sizeRow = sizeRow;
+
+    // The canvas modes' settings (the feather radius and the outpaint margins are the canvas
+    // toolbar's).
+    m_strength = new QDoubleSpinBox(this);
+    m_strength->setObjectName(QStringLiteral("strengthSpin"));
+    m_strength->setRange(0.01, 1.0);
+    m_strength->setDecimals(2);
+    m_strength->setSingleStep(0.05);
+    m_strength->setValue(m_modeStrength[modeIndex(GenerationMode::ImageToImage)]);
+    m_inpaintMethod = dataCombo(this, "inpaintMethodCombo", {"auto", "unet", "blend"});
+    m_onlyMasked = new QCheckBox(this);
+    m_onlyMasked->setObjectName(QStringLiteral("onlyMaskedCheck"));
+    m_maskPadding = new QSpinBox(this);
+    m_maskPadding->setObjectName(QStringLiteral("maskPaddingSpin"));
+    m_maskPadding->setRange(0, 1024);
+    m_maskPadding->setSingleStep(8);
+    m_maskPadding->setValue(GenerationRequest().maskPadding);
+    m_maskPadding->setEnabled(false);
+    m_outpaintFill = dataCombo(this, "outpaintFillCombo", {"stretch", "blur", "noise"});
+    selectData(m_outpaintFill, GenerationRequest().outpaintFill);
+    m_overlap = new QSpinBox(this);
+    m_overlap->setObjectName(QStringLiteral("overlapSpin"));
+    m_overlap->setRange(0, 512);
+    m_overlap->setValue(GenerationRequest().overlap);
 
     m_form = new QFormLayout;
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -113,6 +163,9 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
         m_form->addRow(new QLabel(this), field);
     m_form->addRow(new QLabel(this), seedRow);
     m_form->addRow(new QLabel(this), sizeRow);
+    for (QWidget* field : std::initializer_list<QWidget*>{m_strength, m_inpaintMethod, m_onlyMasked, m_maskPadding,
+                                                          m_outpaintFill, m_overlap})
+        m_form->addRow(new QLabel(this), field);
     for (int row = 0; row < m_form->rowCount(); ++row) {
         auto* label = qobject_cast<QLabel*>(m_form->itemAt(row, QFormLayout::LabelRole)->widget());
         QLayoutItem* field = m_form->itemAt(row, QFormLayout::FieldRole);
@@ -120,8 +173,7 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     }
     // The size row is a layout: its label's mnemonic goes to the width (without a buddy a QLabel
     // shows the '&' literally).
-    if (auto* label = qobject_cast<QLabel*>(m_form->itemAt(m_form->rowCount() - 1, QFormLayout::LabelRole)->widget()))
-        label->setBuddy(m_width);
+    if (auto* label = qobject_cast<QLabel*>(m_form->labelForField(m_sizeRow))) label->setBuddy(m_width);
 
     m_generate = new QPushButton(this);
     m_generate->setObjectName(QStringLiteral("generateButton"));
@@ -142,6 +194,7 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     m_message->hide();
 
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(modeRow);
     layout->addWidget(m_promptLabel);
     layout->addWidget(m_prompt);
     layout->addWidget(m_negativeLabel);
@@ -154,6 +207,7 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
 
     rebuildModelCombo();
     retranslateUi();
+    updateModeRows();
 
     connect(m_model, qOverload<int>(&QComboBox::activated), this, &GenerationPanel::modelChosen);
     connect(m_random, &QCheckBox::toggled, m_seed, [this](bool random) { m_seed->setReadOnly(random); });
@@ -161,6 +215,8 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     connect(m_reuse, &QToolButton::clicked, this, &GenerationPanel::reuseLastSeed);
     connect(m_generate, &QPushButton::clicked, this, &GenerationPanel::generateRequested);
     connect(m_cancel, &QPushButton::clicked, this, &GenerationPanel::cancelRequested);
+    connect(m_mode, qOverload<int>(&QComboBox::currentIndexChanged), this, &GenerationPanel::modeChosen);
+    connect(m_onlyMasked, &QCheckBox::toggled, m_maskPadding, &QWidget::setEnabled);
 }
 
 GenerationRequest GenerationPanel::request() const {
@@ -176,6 +232,13 @@ GenerationRequest GenerationPanel::request() const {
     r.seed = m_seed->text().toULongLong();
     r.width = roundToEight(m_width->value());
     r.height = roundToEight(m_height->value());
+    r.mode = m_currentMode;
+    if (r.usesCanvas()) r.strength = m_strength->value();
+    r.onlyMasked = m_onlyMasked->isChecked();
+    r.maskPadding = m_maskPadding->value();
+    r.inpaintMethod = m_inpaintMethod->currentData().toString();
+    r.outpaintFill = m_outpaintFill->currentData().toString();
+    r.overlap = m_overlap->value();
     return r;
 }
 
@@ -207,6 +270,52 @@ void GenerationPanel::setRequest(const GenerationRequest& r) {
     m_seed->setText(QString::number(r.seed));
     m_width->setValue(r.width);
     m_height->setValue(r.height);
+    m_onlyMasked->setChecked(r.onlyMasked);
+    m_maskPadding->setValue(r.maskPadding);
+    selectData(m_inpaintMethod, r.inpaintMethod);
+    selectData(m_outpaintFill, r.outpaintFill);
+    m_overlap->setValue(r.overlap);
+    // The request's strength becomes its mode's, before the mode switch (and modeChanged) shows it.
+    if (r.usesCanvas()) {
+        if (r.mode == m_currentMode)
+            m_strength->setValue(r.strength);
+        else
+            m_modeStrength[modeIndex(r.mode)] = qBound(m_strength->minimum(), r.strength, m_strength->maximum());
+    }
+    setMode(r.mode);
+}
+
+GenerationMode GenerationPanel::mode() const { return m_currentMode; }
+
+void GenerationPanel::setMode(GenerationMode mode) {
+    const int index = m_mode->findData(modeIndex(mode));
+    if (index >= 0) m_mode->setCurrentIndex(index);  // modeChosen does the rest
+}
+
+void GenerationPanel::modeChosen(int index) {
+    if (index < 0) return;
+    const auto mode = static_cast<GenerationMode>(m_mode->itemData(index).toInt());
+    if (mode == m_currentMode) return;
+    // One strength per mode: leaving a canvas mode keeps its value, entering one shows its own.
+    if (m_currentMode != GenerationMode::TextToImage) m_modeStrength[modeIndex(m_currentMode)] = m_strength->value();
+    m_currentMode = mode;
+    if (mode != GenerationMode::TextToImage) m_strength->setValue(m_modeStrength[modeIndex(mode)]);
+    updateModeRows();
+    emit modeChanged(mode);
+}
+
+void GenerationPanel::updateModeRows() {
+    const GenerationMode mode = m_currentMode;
+    const bool canvas = mode != GenerationMode::TextToImage;
+    const bool inpaint = mode == GenerationMode::Inpaint;
+    const bool outpaint = mode == GenerationMode::Outpaint;
+    m_form->setRowVisible(m_sizeRow, !canvas);  // the canvas sets the size
+    m_form->setRowVisible(m_strength, canvas);
+    m_form->setRowVisible(m_inpaintMethod, inpaint || outpaint);
+    m_form->setRowVisible(m_onlyMasked, inpaint);
+    m_form->setRowVisible(m_maskPadding, inpaint);
+    m_form->setRowVisible(m_outpaintFill, outpaint);
+    m_form->setRowVisible(m_overlap, outpaint);
 }
 
 bool GenerationPanel::randomSeed() const { return m_random->isChecked(); }
@@ -308,11 +417,39 @@ void GenerationPanel::retranslateUi() {
     m_prompt->setPlaceholderText(tr("What to draw, e.g. a red heart"));
     m_negativeLabel->setText(tr("&Negative prompt:"));
     m_negative->setPlaceholderText(tr("What to steer away from (optional)"));
-    const QString labels[] = {tr("&Model:"),     tr("Sc&hedule:"), tr("S&ampler:"), QString(), tr("S&teps:"),
-                              tr("&CFG scale:"), tr("S&eed:"),     QString(),       tr("Si&ze:")};
-    for (int row = 0; row < m_form->rowCount(); ++row)
-        if (auto* label = qobject_cast<QLabel*>(m_form->itemAt(row, QFormLayout::LabelRole)->widget()))
-            label->setText(labels[row]);
+    const auto setLabel = [this](QWidget* field, const QString& text) {
+        if (auto* label = qobject_cast<QLabel*>(m_form->labelForField(field))) label->setText(text);
+    };
+    setLabel(m_model, tr("&Model:"));
+    setLabel(m_schedule, tr("Sc&hedule:"));
+    setLabel(m_sampler, tr("S&ampler:"));
+    setLabel(m_steps, tr("S&teps:"));
+    setLabel(m_cfg, tr("&CFG scale:"));
+    setLabel(m_seed, tr("S&eed:"));
+    if (auto* label = qobject_cast<QLabel*>(m_form->labelForField(m_sizeRow))) label->setText(tr("Si&ze:"));
+    setLabel(m_strength, tr("&Strength:"));
+    setLabel(m_inpaintMethod, tr("Meth&od:"));
+    setLabel(m_maskPadding, tr("Padd&ing:"));
+    setLabel(m_outpaintFill, tr("&Fill:"));
+    setLabel(m_overlap, tr("O&verlap:"));
+
+    m_modeLabel->setText(tr("Mo&de:"));
+    m_mode->setToolTip(tr("What Generate does: a new image, or a change of the canvas's image"));
+    const QString modeNames[] = {tr("Text to image"), tr("Image to image"), tr("Inpaint"), tr("Outpaint")};
+    for (int i = 0; i < m_mode->count(); ++i) m_mode->setItemText(i, modeNames[m_mode->itemData(i).toInt()]);
+    m_strength->setToolTip(tr("How much to change: 1 starts from pure noise, lower values keep more of the canvas"));
+    const QString methodNames[] = {tr("Auto"), tr("Inpainting UNet"), tr("Latent blend")};
+    for (int i = 0; i < m_inpaintMethod->count(); ++i) m_inpaintMethod->setItemText(i, methodNames[i]);
+    m_inpaintMethod->setToolTip(tr("Auto uses the model's inpainting UNet when it has one, else latent blending"));
+    m_onlyMasked->setText(tr("On&ly masked area"));
+    m_onlyMasked->setToolTip(tr("Repaint only the mask's surroundings, at the model's resolution"));
+    m_maskPadding->setSuffix(tr(" px", "pixels, after the image width and height"));
+    m_maskPadding->setToolTip(tr("Context around the mask that the model sees with \"Only masked area\""));
+    const QString fillNames[] = {tr("Stretch"), tr("Blur"), tr("Noise")};
+    for (int i = 0; i < m_outpaintFill->count(); ++i) m_outpaintFill->setItemText(i, fillNames[i]);
+    m_outpaintFill->setToolTip(tr("How the new area starts: its edge pixels stretched, blurred, or with noise added"));
+    m_overlap->setSuffix(m_maskPadding->suffix());
+    m_overlap->setToolTip(tr("Pixels of the original blended across the seam (0 keeps all of it)"));
     m_model->setToolTip(tr("The built-in model, a recently used Stable Diffusion checkpoint, or Open… for another"));
     m_model->setItemText(0, tr("Built-in emoji model"));
     m_model->setItemText(m_model->count() - 1, tr("Open…"));

@@ -39,6 +39,11 @@ void HistoryStrip::addOutcome(const GenerationOutcome& outcome) {
     }
 }
 
+void HistoryStrip::clear() {
+    m_entries.clear();
+    m_list->clear();
+}
+
 void HistoryStrip::activate(int index) {
     if (index < 0 || index >= m_entries.size()) return;
     m_list->setCurrentRow(index);

@@ -24,6 +24,7 @@ public:
 
 public slots:
     void addOutcome(const ds::ui::GenerationOutcome& outcome);
+    void clear();  // a new or opened project starts its own history
     void activate(int index);  // as a click on the thumbnail does
 
 signals:

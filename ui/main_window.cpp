@@ -22,6 +22,8 @@
 #include <QTabWidget>
 
 #include "ui/bridge/result_file.h"
+#include "ui/canvas/canvas_document.h"
+#include "ui/canvas/canvas_widget.h"
 #include "ui/forward_explorer_panel.h"
 #include "ui/generation_controller.h"
 #include "ui/generation_panel.h"
@@ -29,9 +31,11 @@
 #include "ui/language.h"
 #include "ui/noise_level_panel.h"
 #include "ui/preferences_dialog.h"
+#include "ui/project_autosave.h"
 #include "ui/result_view.h"
 #include "ui/schedule_plot_panel.h"
 #include "ui/steps_panel.h"
+#include "ui/studio_project.h"
 
 namespace ds::ui {
 namespace {
@@ -59,6 +63,7 @@ const char kRandomSeedKey[] = "generation/randomSeed";
 const char kSeedValueKey[] = "generation/seed";
 const char kWidthKey[] = "generation/width";
 const char kHeightKey[] = "generation/height";
+const char kCanvasModeKey[] = "generation/canvasSettings";  // mode, strength, inpaint and outpaint options
 
 QString formatDuration(double seconds) {
     const int s = qMax(0, qRound(seconds));
@@ -77,6 +82,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_explorer = new ForwardExplorerPanel(m_tabs);
     m_explorer->setObjectName(QStringLiteral("forwardExplorer"));
     m_tabs->addTab(m_resultView, QString());
+    createCanvas();
+    m_tabs->addTab(m_canvasPage, QString());
     m_tabs->addTab(m_explorer, QString());
     setCentralWidget(m_tabs);
 
@@ -127,6 +134,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     retranslateUi();
     m_defaultState = saveState();
     readSettings();
+    // After the settings: the state the studio starts in is not a change worth recovering.
+    m_autosave = new ProjectAutosave(QString(), [this] { return projectSnapshot(); }, this);
+    connect(m_autosave, &ProjectAutosave::autosaveFailed, this, [this](const QString& error) {
+        statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 10000);
+    });
 }
 
 MainWindow::~MainWindow() {
@@ -173,10 +185,15 @@ void MainWindow::connectGeneration() {
         }
     });
     connect(m_history, &HistoryStrip::entryActivated, this, &MainWindow::showOutcome);
+    // Choosing a canvas mode brings the canvas forward: that is where its input is painted.
+    connect(m_generationPanel, &GenerationPanel::modeChanged, this, [this](GenerationMode mode) {
+        if (mode != GenerationMode::TextToImage) m_tabs->setCurrentWidget(m_canvasPage);
+    });
 }
 
 void MainWindow::generate() {
-    const GenerationRequest request = m_generationPanel->nextRequest();
+    GenerationRequest request = m_generationPanel->nextRequest();
+    if (request.usesCanvas() && !prepareCanvasRequest(&request)) return;
     const bool queued = m_controller->isBusy();
     if (m_controller->submit(request) == 0) return;  // shutting down
     if (queued)
@@ -232,12 +249,18 @@ void MainWindow::onProgress(int done, int total, double stepsPerSecond, double s
                                       formatDuration(secondsLeft)));
 }
 
-void MainWindow::onFinished(const GenerationOutcome& outcome) {
+void MainWindow::onFinished(const GenerationOutcome& finished) {
+    if (finished.request.usesCanvas()) applyToCanvas(finished);
+    GenerationOutcome outcome = finished;  // the history keeps the settings, not the canvas it ran on
+    outcome.request.initImage = QImage();
+    outcome.request.mask = QImage();
     m_outcome = outcome;
     m_resultView->setImage(outcome.image);
     m_history->addOutcome(outcome);
+    setProjectModified(true);
     m_saveImageAction->setEnabled(true);
     m_resultToExplorerAction->setEnabled(true);
+    m_resultToCanvasAction->setEnabled(true);
     endRun();
     m_progressLabel->setText(tr("Done in %1 s").arg(QLocale().toString(outcome.seconds, 'f', 1)));
     statusBar()->showMessage(tr("Generated %1×%2 with %3, seed %4")
@@ -289,6 +312,7 @@ void MainWindow::showOutcome(const GenerationOutcome& outcome) {
     m_generationPanel->setRequest(outcome.request);
     m_saveImageAction->setEnabled(!outcome.image.isNull());
     m_resultToExplorerAction->setEnabled(!outcome.image.isNull());
+    m_resultToCanvasAction->setEnabled(!outcome.image.isNull());
     m_tabs->setCurrentWidget(m_resultView);
 }
 
@@ -310,7 +334,8 @@ void MainWindow::saveImageDialog() {
     const QString directory = m_saveDirectory.isEmpty() ? m_explorer->lastDirectory() : m_saveDirectory;
     QString path = QFileDialog::getSaveFileName(
         this, tr("Save image"), QDir(directory).filePath(QStringLiteral("%1.png").arg(m_outcome.request.seed)),
-        tr("PNG images (*.png)"));
+        tr("PNG images (*.png);;TIFF images, 16 bits (*.tif *.tiff);;OpenEXR images, half float (*.exr);;"
+           "JPEG images (*.jpg *.jpeg)"));
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
     QString error;
@@ -367,7 +392,7 @@ void MainWindow::createActions() {
     m_openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     connect(m_openModelAction, &QAction::triggered, this, &MainWindow::openModelDialog);
     m_saveImageAction = new QAction(this);
-    m_saveImageAction->setShortcut(QKeySequence::Save);
+    m_saveImageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));  // Ctrl+S saves the project
     m_saveImageAction->setEnabled(false);
     connect(m_saveImageAction, &QAction::triggered, this, &MainWindow::saveImageDialog);
     m_resultToExplorerAction = new QAction(this);
@@ -388,16 +413,26 @@ void MainWindow::createActions() {
     connect(m_restoreLayoutAction, &QAction::triggered, this, &MainWindow::restoreDefaultLayout);
     m_zoomInAction = new QAction(this);
     m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
-    connect(m_zoomInAction, &QAction::triggered, m_resultView, &ResultView::zoomIn);
+    // The zoom actions act on the tab in front: the canvas or the result.
+    connect(m_zoomInAction, &QAction::triggered, this, [this] {
+        m_tabs->currentWidget() == m_canvasPage ? m_canvasView->zoomIn() : m_resultView->zoomIn();
+    });
     m_zoomOutAction = new QAction(this);
     m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
-    connect(m_zoomOutAction, &QAction::triggered, m_resultView, &ResultView::zoomOut);
+    connect(m_zoomOutAction, &QAction::triggered, this, [this] {
+        m_tabs->currentWidget() == m_canvasPage ? m_canvasView->zoomOut() : m_resultView->zoomOut();
+    });
     m_fitAction = new QAction(this);
     m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    connect(m_fitAction, &QAction::triggered, m_resultView, &ResultView::fitToWindow);
+    connect(m_fitAction, &QAction::triggered, this, [this] {
+        m_tabs->currentWidget() == m_canvasPage ? m_canvasView->fitToWindow() : m_resultView->fitToWindow();
+    });
     m_actualSizeAction = new QAction(this);
     m_actualSizeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    connect(m_actualSizeAction, &QAction::triggered, m_resultView, &ResultView::actualSize);
+    connect(m_actualSizeAction, &QAction::triggered, this, [this] {
+        m_tabs->currentWidget() == m_canvasPage ? m_canvasView->actualSize() : m_resultView->actualSize();
+    });
+    createProjectActions();
 
     m_openAction = new QAction(this);
     m_openAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
@@ -425,6 +460,14 @@ void MainWindow::createActions() {
 void MainWindow::createMenus() {
     m_fileMenu = menuBar()->addMenu(QString());
     m_fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    m_fileMenu->addAction(m_newProjectAction);
+    m_fileMenu->addAction(m_openProjectAction);
+    m_fileMenu->addAction(m_saveProjectAction);
+    m_fileMenu->addAction(m_saveProjectAsAction);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(m_openCanvasImageAction);
+    m_fileMenu->addAction(m_exportCanvasAction);
+    m_fileMenu->addSeparator();
     m_fileMenu->addAction(m_openModelAction);
     m_fileMenu->addAction(m_saveImageAction);
     m_fileMenu->addSeparator();
@@ -437,12 +480,17 @@ void MainWindow::createMenus() {
 
     m_editMenu = menuBar()->addMenu(QString());
     m_editMenu->setObjectName(QStringLiteral("editMenu"));
+    m_editMenu->addAction(m_undoAction);
+    m_editMenu->addAction(m_redoAction);
+    m_editMenu->addSeparator();
     m_editMenu->addAction(m_preferencesAction);
 
     m_generateMenu = menuBar()->addMenu(QString());
     m_generateMenu->setObjectName(QStringLiteral("generateMenu"));
     m_generateMenu->addAction(m_generateAction);
     m_generateMenu->addAction(m_cancelAction);
+    m_generateMenu->addSeparator();
+    m_generateMenu->addAction(m_resultToCanvasAction);
 
     m_viewMenu = menuBar()->addMenu(QString());
     m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
@@ -523,7 +571,26 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_askBeforeClosing && !m_closeConfirmed && hasUnsavedChanges()) {
+        // Asked without blocking the event loop (a running generation keeps reporting meanwhile).
+        event->ignore();
+        if (m_closeQuestion) return;
+        m_closeQuestion = new QMessageBox(QMessageBox::Warning, tr("Unsaved changes"),
+                                          tr("Save the changes to this project before closing?"),
+                                          QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+        m_closeQuestion->setObjectName(QStringLiteral("closeQuestion"));
+        m_closeQuestion->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_closeQuestion, &QMessageBox::finished, this, [this](int result) {
+            if (result == QMessageBox::Save && !saveProjectDialog()) return;
+            if (result == QMessageBox::Cancel) return;
+            m_closeConfirmed = true;
+            close();
+        });
+        m_closeQuestion->open();
+        return;
+    }
     writeSettings();
+    m_autosave->discard();  // a clean exit leaves nothing to recover
     // A running generation is cancelled and the worker joined (within one model call) before the
     // window goes: the program exits cleanly whenever it is closed.
     m_controller->shutdown();
@@ -536,7 +603,6 @@ void MainWindow::changeEvent(QEvent* event) {
 }
 
 void MainWindow::retranslateUi() {
-    setWindowTitle(tr("Diffusion Studio"));
     m_scheduleDock->setWindowTitle(tr("Noise schedules"));
     m_generationDock->setWindowTitle(tr("Generation"));
     m_stepsDock->setWindowTitle(tr("Steps"));
@@ -581,6 +647,7 @@ void MainWindow::retranslateUi() {
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Diffusion Studio"));
     m_aboutQtAction->setText(tr("About &Qt"));
+    retranslateProjectUi();
 }
 
 void MainWindow::readSettings() {
@@ -611,6 +678,12 @@ void MainWindow::readSettings() {
     r.seed = settings.value(kSeedValueKey, 0).toULongLong();
     r.width = settings.value(kWidthKey, r.width).toInt();
     r.height = settings.value(kHeightKey, r.height).toInt();
+    // The mode and its options, as the project file writes them (the other fields are in their keys).
+    std::map<std::string, std::string> canvasSettings;
+    const QVariantMap stored = settings.value(kCanvasModeKey).toMap();
+    for (auto it = stored.begin(); it != stored.end(); ++it)
+        canvasSettings[it.key().toStdString()] = it.value().toString().toStdString();
+    r = requestFromSettings(canvasSettings, r);
     m_generationPanel->setRequest(r);
     m_generationPanel->setRandomSeed(settings.value(kRandomSeedKey, true).toBool());
 
@@ -653,6 +726,12 @@ void MainWindow::writeSettings() const {
     settings.setValue(kRandomSeedKey, m_generationPanel->randomSeed());
     settings.setValue(kWidthKey, r.width);
     settings.setValue(kHeightKey, r.height);
+    QVariantMap canvasSettings;
+    const std::map<std::string, std::string> all = requestSettings(r);
+    for (const char* key : {"mode", "strength", "only_masked", "mask_padding", "inpaint_method", "outpaint_fill",
+                            "overlap"})
+        canvasSettings.insert(QLatin1String(key), QString::fromStdString(all.at(key)));
+    settings.setValue(kCanvasModeKey, canvasSettings);
 }
 
 }  // namespace ds::ui

@@ -1,10 +1,13 @@
 #pragma once
-// The studio's main window: it assembles the panels (the result view and the forward explorer as
-// central tabs; generation controls, steps, noise level, history and schedule plots in docks), owns
-// the menus and the generation controller (worker thread), shows progress in the status bar, and
-// remembers geometry, dock layout, preferences and choices in QSettings ("DiffusionStudio").
+// The studio's main window: it assembles the panels (the result view, the canvas and the forward
+// explorer as central tabs; generation controls, steps, noise level, history and schedule plots in
+// docks), owns the menus and the generation controller (worker thread), shows progress in the
+// status bar, and remembers geometry, dock layout, preferences and choices in QSettings
+// ("DiffusionStudio"). The canvas and project side (open/save, autosave and recovery, export,
+// canvas generations) is in main_window_project.cpp.
 #include <QByteArray>
 #include <QMainWindow>
+#include <QPointer>
 
 #include "ui/generation_request.h"
 #include "ui/step_update.h"
@@ -16,10 +19,17 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
+class QUndoGroup;
+class QMessageBox;
 
 namespace ds::ui {
 
+class CanvasDocument;
+class CanvasToolBar;
+class CanvasWidget;
 class ForwardExplorerPanel;
+class ProjectAutosave;
+struct StudioProject;
 class GenerationController;
 class GenerationPanel;
 class HistoryStrip;
@@ -55,6 +65,41 @@ public:
     QAction* restoreLayoutAction() const { return m_restoreLayoutAction; }
     QMenu* generateMenu() const { return m_generateMenu; }
 
+    // --- the canvas and the project (main_window_project.cpp) ---
+    CanvasWidget* canvasWidget() const { return m_canvasView; }
+    CanvasDocument* canvasDocument() const { return m_canvas; }
+    CanvasToolBar* canvasToolBar() const { return m_canvasToolBar; }
+    QWidget* canvasPage() const { return m_canvasPage; }
+    ProjectAutosave* autosave() const { return m_autosave; }
+    QAction* newProjectAction() const { return m_newProjectAction; }
+    QAction* openProjectAction() const { return m_openProjectAction; }
+    QAction* saveProjectAction() const { return m_saveProjectAction; }
+    QAction* saveProjectAsAction() const { return m_saveProjectAsAction; }
+    QAction* openCanvasImageAction() const { return m_openCanvasImageAction; }
+    QAction* exportCanvasAction() const { return m_exportCanvasAction; }
+    QAction* resultToCanvasAction() const { return m_resultToCanvasAction; }
+    QAction* undoAction() const { return m_undoAction; }
+    QAction* redoAction() const { return m_redoAction; }
+    QString projectPath() const { return m_projectPath; }
+    // Something a save would keep changed since the last save or open (canvas, history, mask).
+    bool hasUnsavedChanges() const;
+    // Closing with unsaved changes asks Save / Discard / Cancel (on by default; tests turn it off).
+    void setAskBeforeClosing(bool ask) { m_askBeforeClosing = ask; }
+
+    StudioProject projectSnapshot() const;     // the state a save writes
+    void applyProject(const StudioProject& project);  // the state an open restores
+    bool saveProject(const QString& path, QString* error = nullptr);
+    bool openProject(const QString& path, QString* error = nullptr);
+    // The picture becomes the canvas (an undo step when the canvas had one already).
+    bool openImageOnCanvas(const QString& path, QString* error = nullptr);
+    // Writes the canvas picture (alpha kept where the format has it) with the parameters of the
+    // last generation applied to it: PNG, TIFF (16-bit), EXR (half), JPEG.
+    bool exportCanvas(const QString& path, QString* error = nullptr);
+    // Looks for recovery files of studios that crashed and offers (without blocking) to restore the
+    // newest; returns the dialog, or null when there is nothing to recover.
+    QMessageBox* offerRecovery();
+    bool restoreRecovery(const QString& path, QString* error = nullptr);
+
     // The last finished (or history-restored) generation; its id is 0 before the first.
     const GenerationOutcome& currentOutcome() const { return m_outcome; }
     // Writes the current result with its "parameters" text; false with *error set otherwise.
@@ -76,6 +121,13 @@ public slots:
     // The current result becomes the forward explorer's image (its tab comes to the front).
     void resultToExplorer();
     void showOutcome(const ds::ui::GenerationOutcome& outcome);  // result view + restored settings
+    void newProject();
+    void openProjectDialog();
+    bool saveProjectDialog();    // to the project's file, or asks for one; false if not saved
+    bool saveProjectAsDialog();
+    void openCanvasImageDialog();
+    void exportCanvasDialog();
+    void resultToCanvas();       // the current result becomes the canvas picture (undoable)
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -99,6 +151,17 @@ private:
     void retranslateUi();
     void readSettings();
     void writeSettings() const;
+    // main_window_project.cpp
+    void createCanvas();
+    void createProjectActions();
+    void retranslateProjectUi();
+    void setCanvasDocument(CanvasDocument* document);  // replaces (and deletes) the current one
+    bool prepareCanvasRequest(GenerationRequest* request);
+    void applyToCanvas(const GenerationOutcome& outcome);
+    void setProjectPath(const QString& path);
+    void setProjectModified(bool modified);
+    void updateWindowTitle();
+    QString projectDirectory() const;
 
     ForwardExplorerPanel* m_explorer = nullptr;
     SchedulePlotPanel* m_schedulePlot = nullptr;
@@ -146,6 +209,28 @@ private:
     QAction* m_aboutQtAction = nullptr;
     QActionGroup* m_languageGroup = nullptr;
     QAction* m_systemLanguageAction = nullptr;
+
+    QWidget* m_canvasPage = nullptr;
+    CanvasWidget* m_canvasView = nullptr;
+    CanvasToolBar* m_canvasToolBar = nullptr;
+    CanvasDocument* m_canvas = nullptr;
+    QUndoGroup* m_undoGroup = nullptr;
+    ProjectAutosave* m_autosave = nullptr;
+    QString m_projectPath;
+    QString m_canvasParameters;  // the last generation applied to the canvas
+    bool m_projectModified = false;
+    bool m_askBeforeClosing = true;
+    bool m_closeConfirmed = false;
+    QPointer<QMessageBox> m_closeQuestion;
+    QAction* m_newProjectAction = nullptr;
+    QAction* m_openProjectAction = nullptr;
+    QAction* m_saveProjectAction = nullptr;
+    QAction* m_saveProjectAsAction = nullptr;
+    QAction* m_openCanvasImageAction = nullptr;
+    QAction* m_exportCanvasAction = nullptr;
+    QAction* m_resultToCanvasAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
 };
 
 }  // namespace ds::ui

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QSettings>
+#include <QTimer>
 #include <cstdio>
 #include <cstdlib>
 
@@ -52,8 +53,9 @@ Options parseOptions(const QCoreApplication& app) {
                                      QStringLiteral("n"));
     parser.addOption(lang);
     parser.addOption(threads);
-    parser.addPositionalArgument(QStringLiteral("image"), QStringLiteral("Picture to open in the explorer."),
-                                 QStringLiteral("[image]"));
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A project (.dsproj) to open, or a picture to open in the explorer."),
+                                 QStringLiteral("[file]"));
     parser.process(app);
 
     Options options;
@@ -114,12 +116,18 @@ int main(int argc, char** argv) {
         engine.threads = options.threads;
         window.controller()->setOptions(engine);
     }
-    if (!options.image.isEmpty()) {
+    const bool isProject = options.image.endsWith(QStringLiteral(".dsproj"), Qt::CaseInsensitive);
+    if (isProject) {
+        if (!window.openProject(options.image, &error))
+            std::fprintf(stderr, "diffusion-studio: warning: %s\n", qPrintable(error));
+    } else if (!options.image.isEmpty()) {
         if (window.explorer()->loadImageFile(options.image, &error))
             window.centralTabs()->setCurrentWidget(window.explorer());
         else
             std::fprintf(stderr, "diffusion-studio: warning: %s\n", qPrintable(error));
     }
     window.show();
+    // Work left by a studio that crashed is offered once the window is up (the question does not block).
+    QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });
     return app.exec();
 }

@@ -94,6 +94,7 @@ void GenerationWindowTest::initTestCase() {
     options.decodeInterval = 0;
     ds::ui::saveEngineOptions(options);
     m_window = std::make_unique<ds::ui::MainWindow>();
+    m_window->setAskBeforeClosing(false);  // closing with unsaved results is tested in CanvasWindowTest
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
@@ -162,10 +163,12 @@ void GenerationWindowTest::generateFillsEveryPanel() {
     QVERIFY(!controller()->isBusy());
     QVERIFY(!m_window->cancelAction()->isEnabled());
     QVERIFY(m_window->saveImageAction()->isEnabled());
-    // The keys of the issue: Ctrl+Return generates, Esc cancels, Ctrl+S saves.
+    // The keys of the issue: Ctrl+Return generates, Esc cancels, Ctrl+S saves (the project, which
+    // keeps the result in its history; the image alone is Ctrl+Alt+S).
     QCOMPARE(m_window->generateAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Return));
     QCOMPARE(m_window->cancelAction()->shortcut(), QKeySequence(Qt::Key_Escape));
-    QCOMPARE(m_window->saveImageAction()->shortcut(), QKeySequence(QKeySequence::Save));
+    QCOMPARE(m_window->saveProjectAction()->shortcut(), QKeySequence(QKeySequence::Save));
+    QCOMPARE(m_window->saveImageAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
 }
 
 void GenerationWindowTest::theUiThreadKeepsRunning() {

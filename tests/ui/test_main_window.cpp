@@ -132,7 +132,7 @@ void MainWindowTest::windowOpensOffscreen() {
     m_window->centralTabs()->setCurrentWidget(explorer());
     QVERIFY(m_window->scheduleDock()->isVisible());
     QCOMPARE(m_window->scheduleDock()->widget(), static_cast<QWidget*>(m_window->schedulePlot()));
-    QCOMPARE(m_window->windowTitle(), QStringLiteral("Diffusion Studio"));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("untitled[*] — Diffusion Studio"));  // no project yet
     QCOMPARE(m_window->fileMenu()->title(), QStringLiteral("&File"));
     QStringList shortcuts;
     for (QAction* action : m_window->fileMenu()->actions()) shortcuts << action->shortcut().toString();

@@ -61,4 +61,39 @@ ds::Image fromQImage(const QImage& image) {
     return out;
 }
 
+ds::Image fromQImageKeepingAlpha(const QImage& image) {
+    if (image.isNull()) return {};
+    const QImage rgba = image.convertToFormat(QImage::Format_RGBA8888);
+    bool opaque = true;
+    for (int y = 0; y < rgba.height() && opaque; ++y) {
+        const uchar* line = rgba.constScanLine(y);
+        for (int x = 0; x < rgba.width(); ++x)
+            if (line[4 * x + 3] != 255) {
+                opaque = false;
+                break;
+            }
+    }
+    const int channels = opaque ? 3 : 4;
+    ds::Image out(rgba.width(), rgba.height(), channels);
+    for (int y = 0; y < rgba.height(); ++y) {
+        const uchar* line = rgba.constScanLine(y);
+        float* dst = out.pixels.data() + static_cast<size_t>(y) * rgba.width() * channels;
+        for (int x = 0; x < rgba.width(); ++x)
+            for (int c = 0; c < channels; ++c) *dst++ = line[4 * x + c] / 255.0f;
+    }
+    return out;
+}
+
+ds::Image maskFromQImage(const QImage& mask) {
+    if (mask.isNull()) return {};
+    const QImage grey = mask.convertToFormat(QImage::Format_Grayscale8);
+    ds::Image out(grey.width(), grey.height(), 1);
+    for (int y = 0; y < grey.height(); ++y) {
+        const uchar* line = grey.constScanLine(y);
+        float* dst = out.pixels.data() + static_cast<size_t>(y) * grey.width();
+        for (int x = 0; x < grey.width(); ++x) dst[x] = line[x] / 255.0f;
+    }
+    return out;
+}
+
 }  // namespace ds::ui

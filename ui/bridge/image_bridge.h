@@ -15,4 +15,11 @@ QImage toQImage(const ds::Image& image);
 // An empty ds::Image for a null QImage.
 ds::Image fromQImage(const QImage& image);
 
+// Exact 8-bit values (q / 255): RGB when every pixel is opaque, else RGBA with straight alpha
+// (toQImage gives the same bytes back). For files that must keep what the user has: projects, exports.
+ds::Image fromQImageKeepingAlpha(const QImage& image);
+
+// One channel (grey value / 255) of any QImage: a mask, 1 = repaint.
+ds::Image maskFromQImage(const QImage& mask);
+
 }  // namespace ds::ui

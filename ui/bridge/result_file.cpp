@@ -8,8 +8,9 @@
 
 namespace ds::ui {
 
-bool saveResultImage(const QString& path, const QImage& image, const QString& parameters, QString* error) {
-    const ds::Image pixels = fromQImage(image);
+bool saveResultImage(const QString& path, const QImage& image, const QString& parameters, QString* error,
+                     bool keepAlpha) {
+    const ds::Image pixels = keepAlpha ? fromQImageKeepingAlpha(image) : fromQImage(image);
     if (pixels.empty()) {
         if (error) *error = QStringLiteral("there is no image to save");
         return false;
@@ -35,6 +36,21 @@ QString readParametersText(const QString& path) {
         return it == text.end() ? QString() : QString::fromStdString(it->second);
     } catch (const std::exception&) {
         return {};
+    }
+}
+
+bool readImageFile(const QString& path, QImage* image, QString* error) {
+    try {
+        const QImage read = toQImage(ds::read_image(path.toStdString()));
+        if (read.isNull()) {
+            if (error) *error = QStringLiteral("%1: the image could not be converted").arg(path);
+            return false;
+        }
+        *image = read.convertToFormat(QImage::Format_RGBA8888);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
     }
 }
 
