@@ -17,6 +17,195 @@
     </message>
 </context>
 <context>
+    <name>ds::ui::CanvasDocument</name>
+    <message>
+        <source>Generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>Eraser stroke</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>Brush stroke</translation>
+    </message>
+    <message>
+        <source>Erase rectangle</source>
+        <translation>Erase rectangle</translation>
+    </message>
+    <message>
+        <source>Fill rectangle</source>
+        <translation>Fill rectangle</translation>
+    </message>
+    <message>
+        <source>Erase lasso</source>
+        <translation>Erase lasso</translation>
+    </message>
+    <message>
+        <source>Fill lasso</source>
+        <translation>Fill lasso</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>Invert mask</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>Clear mask</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::CanvasToolBar</name>
+    <message>
+        <source>Canvas</source>
+        <translation>Canvas</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>Brush</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>Eraser</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>Rectangle</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>Lasso</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Pan</translation>
+    </message>
+    <message>
+        <source>Outpaint frame</source>
+        <translation>Outpaint frame</translation>
+    </message>
+    <message>
+        <source>Brush: paint the mask where the picture should change (B)</source>
+        <translation>Brush: paint the mask where the picture should change (B)</translation>
+    </message>
+    <message>
+        <source>Eraser: remove the mask (E)</source>
+        <translation>Eraser: remove the mask (E)</translation>
+    </message>
+    <message>
+        <source>Rectangle: fill a rectangle of the mask; hold Alt to erase (R)</source>
+        <translation>Rectangle: fill a rectangle of the mask; hold Alt to erase (R)</translation>
+    </message>
+    <message>
+        <source>Lasso: fill a free-hand shape of the mask; hold Alt to erase (L)</source>
+        <translation>Lasso: fill a free-hand shape of the mask; hold Alt to erase (L)</translation>
+    </message>
+    <message>
+        <source>Pan: drag the view (or hold Space, or drag with the middle button)</source>
+        <translation>Pan: drag the view (or hold Space, or drag with the middle button)</translation>
+    </message>
+    <message>
+        <source>Outpaint frame: drag the canvas&apos;s sides or corners outwards to grow the picture</source>
+        <translation>Outpaint frame: drag the canvas&apos;s sides or corners outwards to grow the picture</translation>
+    </message>
+    <message>
+        <source>&amp;Size:</source>
+        <translation>&amp;Size:</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Brush diameter in picture pixels ([ smaller, ] larger)</source>
+        <translation>Brush diameter in picture pixels ([ smaller, ] larger)</translation>
+    </message>
+    <message>
+        <source>&amp;Hardness:</source>
+        <translation>&amp;Hardness:</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>How much of the brush&apos;s radius paints at full strength; the rest fades out</source>
+        <translation>How much of the brush&apos;s radius paints at full strength; the rest fades out</translation>
+    </message>
+    <message>
+        <source>&amp;Feather:</source>
+        <translation>&amp;Feather:</translation>
+    </message>
+    <message>
+        <source>Blurs the mask&apos;s edge by this radius when generating, to blend the new pixels in</source>
+        <translation>Blurs the mask&apos;s edge by this radius when generating, to blend the new pixels in</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>Invert mask</translation>
+    </message>
+    <message>
+        <source>Repaint everything except what is masked now</source>
+        <translation>Repaint everything except what is masked now</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>Clear mask</translation>
+    </message>
+    <message>
+        <source>Remove the whole mask</source>
+        <translation>Remove the whole mask</translation>
+    </message>
+    <message>
+        <source>Outpaint:</source>
+        <translation>Outpaint:</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>Top</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>Right</translation>
+    </message>
+    <message>
+        <source>Bottom</source>
+        <translation>Bottom</translation>
+    </message>
+    <message>
+        <source>Pixels to add on this side when outpainting</source>
+        <translation>Pixels to add on this side when outpainting</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <source>Zoom to show the whole canvas</source>
+        <translation>Zoom to show the whole canvas</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
+    </message>
+    <message>
+        <source>Zoom to the picture&apos;s actual size</source>
+        <translation>Zoom to the picture&apos;s actual size</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::CanvasWidget</name>
+    <message>
+        <source>Open an image or generate one, then paint where it should change.</source>
+        <translation>Open an image or generate one, then paint where it should change.</translation>
+    </message>
+</context>
+<context>
     <name>ds::ui::ForwardExplorerPanel</name>
     <message>
         <source>built-in sample</source>
@@ -287,6 +476,102 @@
         <source>Stop the running generation (Esc)</source>
         <translation>Stop the running generation (Esc)</translation>
     </message>
+    <message>
+        <source>&amp;Strength:</source>
+        <translation>&amp;Strength:</translation>
+    </message>
+    <message>
+        <source>Meth&amp;od:</source>
+        <translation>Meth&amp;od:</translation>
+    </message>
+    <message>
+        <source>Padd&amp;ing:</source>
+        <translation>Padd&amp;ing:</translation>
+    </message>
+    <message>
+        <source>&amp;Fill:</source>
+        <translation>&amp;Fill:</translation>
+    </message>
+    <message>
+        <source>O&amp;verlap:</source>
+        <translation>O&amp;verlap:</translation>
+    </message>
+    <message>
+        <source>Mo&amp;de:</source>
+        <translation>Mo&amp;de:</translation>
+    </message>
+    <message>
+        <source>What Generate does: a new image, or a change of the canvas&apos;s image</source>
+        <translation>What Generate does: a new image, or a change of the canvas&apos;s image</translation>
+    </message>
+    <message>
+        <source>Text to image</source>
+        <translation>Text to image</translation>
+    </message>
+    <message>
+        <source>Image to image</source>
+        <translation>Image to image</translation>
+    </message>
+    <message>
+        <source>Inpaint</source>
+        <translation>Inpaint</translation>
+    </message>
+    <message>
+        <source>Outpaint</source>
+        <translation>Outpaint</translation>
+    </message>
+    <message>
+        <source>How much to change: 1 starts from pure noise, lower values keep more of the canvas</source>
+        <translation>How much to change: 1 starts from pure noise, lower values keep more of the canvas</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Inpainting UNet</source>
+        <translation>Inpainting UNet</translation>
+    </message>
+    <message>
+        <source>Latent blend</source>
+        <translation>Latent blend</translation>
+    </message>
+    <message>
+        <source>Auto uses the model&apos;s inpainting UNet when it has one, else latent blending</source>
+        <translation>Auto uses the model&apos;s inpainting UNet when it has one, else latent blending</translation>
+    </message>
+    <message>
+        <source>On&amp;ly masked area</source>
+        <translation>On&amp;ly masked area</translation>
+    </message>
+    <message>
+        <source>Repaint only the mask&apos;s surroundings, at the model&apos;s resolution</source>
+        <translation>Repaint only the mask&apos;s surroundings, at the model&apos;s resolution</translation>
+    </message>
+    <message>
+        <source>Context around the mask that the model sees with &quot;Only masked area&quot;</source>
+        <translation>Context around the mask that the model sees with &quot;Only masked area&quot;</translation>
+    </message>
+    <message>
+        <source>Stretch</source>
+        <translation>Stretch</translation>
+    </message>
+    <message>
+        <source>Blur</source>
+        <translation>Blur</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>Noise</translation>
+    </message>
+    <message>
+        <source>How the new area starts: its edge pixels stretched, blurred, or with noise added</source>
+        <translation>How the new area starts: its edge pixels stretched, blurred, or with noise added</translation>
+    </message>
+    <message>
+        <source>Pixels of the original blended across the seam (0 keeps all of it)</source>
+        <translation>Pixels of the original blended across the seam (0 keeps all of it)</translation>
+    </message>
 </context>
 <context>
     <name>ds::ui::MainWindow</name>
@@ -313,10 +598,6 @@
     <message>
         <source>About Diffusion Studio</source>
         <translation>About Diffusion Studio</translation>
-    </message>
-    <message>
-        <source>Diffusion Studio</source>
-        <translation>Diffusion Studio</translation>
     </message>
     <message>
         <source>Noise schedules</source>
@@ -596,6 +877,214 @@
         <source>Show the forward process on the current result in the explorer</source>
         <translation>Show the forward process on the current result in the explorer</translation>
     </message>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>Autosave failed: %1</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png);;TIFF images, 16 bits (*.tif *.tiff);;OpenEXR images, half float (*.exr);;JPEG images (*.jpg *.jpeg)</source>
+        <translation>PNG images (*.png);;TIFF images, 16 bits (*.tif *.tiff);;OpenEXR images, half float (*.exr);;JPEG images (*.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>Save the changes to this project before closing?</source>
+        <translation>Save the changes to this project before closing?</translation>
+    </message>
+    <message>
+        <source>Canvas</source>
+        <translation>Canvas</translation>
+    </message>
+    <message>
+        <source>&amp;New project</source>
+        <translation>&amp;New project</translation>
+    </message>
+    <message>
+        <source>Start over with an empty canvas and history</source>
+        <translation>Start over with an empty canvas and history</translation>
+    </message>
+    <message>
+        <source>Open p&amp;roject…</source>
+        <translation>Open p&amp;roject…</translation>
+    </message>
+    <message>
+        <source>Open a Diffusion Studio project (.dsproj)</source>
+        <translation>Open a Diffusion Studio project (.dsproj)</translation>
+    </message>
+    <message>
+        <source>&amp;Save project</source>
+        <translation>&amp;Save project</translation>
+    </message>
+    <message>
+        <source>Save the canvas, mask, settings and history in one project file</source>
+        <translation>Save the canvas, mask, settings and history in one project file</translation>
+    </message>
+    <message>
+        <source>Save project &amp;as…</source>
+        <translation>Save project &amp;as…</translation>
+    </message>
+    <message>
+        <source>Open image on the &amp;canvas…</source>
+        <translation>Open image on the &amp;canvas…</translation>
+    </message>
+    <message>
+        <source>Put a picture on the canvas to paint a mask on it</source>
+        <translation>Put a picture on the canvas to paint a mask on it</translation>
+    </message>
+    <message>
+        <source>E&amp;xport canvas…</source>
+        <translation>E&amp;xport canvas…</translation>
+    </message>
+    <message>
+        <source>Write the canvas picture as PNG, TIFF, EXR or JPEG</source>
+        <translation>Write the canvas picture as PNG, TIFF, EXR or JPEG</translation>
+    </message>
+    <message>
+        <source>Use the result as the &amp;canvas</source>
+        <translation>Use the result as the &amp;canvas</translation>
+    </message>
+    <message>
+        <source>Put the current result on the canvas to inpaint or outpaint it</source>
+        <translation>Put the current result on the canvas to inpaint or outpaint it</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <source>The canvas is empty: open an image on it or use a result as the canvas first.</source>
+        <translation>The canvas is empty: open an image on it or use a result as the canvas first.</translation>
+    </message>
+    <message>
+        <source>Paint the area to repaint on the canvas first (B: brush).</source>
+        <translation>Paint the area to repaint on the canvas first (B: brush).</translation>
+    </message>
+    <message>
+        <source>Drag the outpaint frame past the border, or set how far to extend in the canvas tool bar.</source>
+        <translation>Drag the outpaint frame past the border, or set how far to extend in the canvas tool bar.</translation>
+    </message>
+    <message>
+        <source>The canvas changed during the generation: the result is in the history.</source>
+        <translation>The canvas changed during the generation: the result is in the history.</translation>
+    </message>
+    <message>
+        <source>Image to image</source>
+        <translation>Image to image</translation>
+    </message>
+    <message>
+        <source>Inpaint</source>
+        <translation>Inpaint</translation>
+    </message>
+    <message>
+        <source>Outpaint</source>
+        <translation>Outpaint</translation>
+    </message>
+    <message>
+        <source>Result to canvas</source>
+        <translation>Result to canvas</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>New project</translation>
+    </message>
+    <message>
+        <source>Discard the unsaved changes of this project?</source>
+        <translation>Discard the unsaved changes of this project?</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>Open project</translation>
+    </message>
+    <message>
+        <source>Diffusion Studio projects (*.dsproj)</source>
+        <translation>Diffusion Studio projects (*.dsproj)</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>Opened %1</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>Save project</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>untitled</translation>
+    </message>
+    <message>
+        <source>Save project as</source>
+        <translation>Save project as</translation>
+    </message>
+    <message>
+        <source>%1[*] — Diffusion Studio</source>
+        <translation>%1[*] — Diffusion Studio</translation>
+    </message>
+    <message>
+        <source>%1 is %2×%3: the canvas takes at most %4 px a side</source>
+        <translation>%1 is %2×%3: the canvas takes at most %4 px a side</translation>
+    </message>
+    <message>
+        <source>Open image</source>
+        <translation>Open image</translation>
+    </message>
+    <message>
+        <source>%1 cannot be put on the canvas</source>
+        <translation>%1 cannot be put on the canvas</translation>
+    </message>
+    <message>
+        <source>Open image on the canvas</source>
+        <translation>Open image on the canvas</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;All files (*)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;All files (*)</translation>
+    </message>
+    <message>
+        <source>The canvas is empty: there is nothing to export</source>
+        <translation>The canvas is empty: there is nothing to export</translation>
+    </message>
+    <message>
+        <source>Cannot export %1: %2</source>
+        <translation>Cannot export %1: %2</translation>
+    </message>
+    <message>
+        <source>canvas</source>
+        <translation>canvas</translation>
+    </message>
+    <message>
+        <source>Export canvas</source>
+        <translation>Export canvas</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>Exported %1</translation>
+    </message>
+    <message>
+        <source>Restore unsaved work</source>
+        <translation>Restore unsaved work</translation>
+    </message>
+    <message>
+        <source>Diffusion Studio did not close properly last time. Restore the project it saved automatically (%1)?</source>
+        <translation>Diffusion Studio did not close properly last time. Restore the project it saved automatically (%1)?</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>Restored the unsaved work: save it as a project to keep it</source>
+        <translation>Restored the unsaved work: save it as a project to keep it</translation>
+    </message>
 </context>
 <context>
     <name>ds::ui::NoiseLevelPanel</name>
@@ -677,6 +1166,13 @@
     <message>
         <source>&amp;Language:</source>
         <translation>&amp;Language:</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::ProjectAutosave</name>
+    <message>
+        <source>Cannot lock the recovery file %1</source>
+        <translation>Cannot lock the recovery file %1</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,195 @@
     </message>
 </context>
 <context>
+    <name>ds::ui::CanvasDocument</name>
+    <message>
+        <source>Generation</source>
+        <translation>Geração</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>Traço de borracha</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>Traço de pincel</translation>
+    </message>
+    <message>
+        <source>Erase rectangle</source>
+        <translation>Apagar retângulo</translation>
+    </message>
+    <message>
+        <source>Fill rectangle</source>
+        <translation>Preencher retângulo</translation>
+    </message>
+    <message>
+        <source>Erase lasso</source>
+        <translation>Apagar laço</translation>
+    </message>
+    <message>
+        <source>Fill lasso</source>
+        <translation>Preencher laço</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>Inverter máscara</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>Limpar máscara</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::CanvasToolBar</name>
+    <message>
+        <source>Canvas</source>
+        <translation>Tela</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>Pincel</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>Borracha</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>Retângulo</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>Laço</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Mover</translation>
+    </message>
+    <message>
+        <source>Outpaint frame</source>
+        <translation>Moldura de outpaint</translation>
+    </message>
+    <message>
+        <source>Brush: paint the mask where the picture should change (B)</source>
+        <translation>Pincel: pinte a máscara onde a imagem deve mudar (B)</translation>
+    </message>
+    <message>
+        <source>Eraser: remove the mask (E)</source>
+        <translation>Borracha: remove a máscara (E)</translation>
+    </message>
+    <message>
+        <source>Rectangle: fill a rectangle of the mask; hold Alt to erase (R)</source>
+        <translation>Retângulo: preenche um retângulo da máscara; segure Alt para apagar (R)</translation>
+    </message>
+    <message>
+        <source>Lasso: fill a free-hand shape of the mask; hold Alt to erase (L)</source>
+        <translation>Laço: preenche uma forma à mão livre da máscara; segure Alt para apagar (L)</translation>
+    </message>
+    <message>
+        <source>Pan: drag the view (or hold Space, or drag with the middle button)</source>
+        <translation>Mover: arraste a vista (ou segure Espaço, ou arraste com o botão do meio)</translation>
+    </message>
+    <message>
+        <source>Outpaint frame: drag the canvas&apos;s sides or corners outwards to grow the picture</source>
+        <translation>Moldura de outpaint: arraste os lados ou cantos da tela para fora para aumentar a imagem</translation>
+    </message>
+    <message>
+        <source>&amp;Size:</source>
+        <translation>&amp;Tamanho:</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Brush diameter in picture pixels ([ smaller, ] larger)</source>
+        <translation>Diâmetro do pincel em pixels da imagem ([ menor, ] maior)</translation>
+    </message>
+    <message>
+        <source>&amp;Hardness:</source>
+        <translation>&amp;Dureza:</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>How much of the brush&apos;s radius paints at full strength; the rest fades out</source>
+        <translation>Quanto do raio do pincel pinta com força total; o resto esmaece</translation>
+    </message>
+    <message>
+        <source>&amp;Feather:</source>
+        <translation>&amp;Suavização:</translation>
+    </message>
+    <message>
+        <source>Blurs the mask&apos;s edge by this radius when generating, to blend the new pixels in</source>
+        <translation>Desfoca a borda da máscara com este raio ao gerar, para misturar os novos pixels</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>Inverter máscara</translation>
+    </message>
+    <message>
+        <source>Repaint everything except what is masked now</source>
+        <translation>Repintar tudo exceto o que está mascarado agora</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>Limpar máscara</translation>
+    </message>
+    <message>
+        <source>Remove the whole mask</source>
+        <translation>Remover a máscara inteira</translation>
+    </message>
+    <message>
+        <source>Outpaint:</source>
+        <translation>Outpaint:</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Esquerda</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>Topo</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>Direita</translation>
+    </message>
+    <message>
+        <source>Bottom</source>
+        <translation>Base</translation>
+    </message>
+    <message>
+        <source>Pixels to add on this side when outpainting</source>
+        <translation>Pixels a acrescentar deste lado no outpaint</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Ajustar</translation>
+    </message>
+    <message>
+        <source>Zoom to show the whole canvas</source>
+        <translation>Zoom para mostrar a tela inteira</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
+    </message>
+    <message>
+        <source>Zoom to the picture&apos;s actual size</source>
+        <translation>Zoom para o tamanho real da imagem</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::CanvasWidget</name>
+    <message>
+        <source>Open an image or generate one, then paint where it should change.</source>
+        <translation>Abra uma imagem ou gere uma, depois pinte onde ela deve mudar.</translation>
+    </message>
+</context>
+<context>
     <name>ds::ui::ForwardExplorerPanel</name>
     <message>
         <source>built-in sample</source>
@@ -287,6 +476,102 @@
         <source>Stop the running generation (Esc)</source>
         <translation>Interrompe a geração em andamento (Esc)</translation>
     </message>
+    <message>
+        <source>&amp;Strength:</source>
+        <translation>&amp;Intensidade:</translation>
+    </message>
+    <message>
+        <source>Meth&amp;od:</source>
+        <translation>Mét&amp;odo:</translation>
+    </message>
+    <message>
+        <source>Padd&amp;ing:</source>
+        <translation>Marg&amp;em:</translation>
+    </message>
+    <message>
+        <source>&amp;Fill:</source>
+        <translation>&amp;Preenchimento:</translation>
+    </message>
+    <message>
+        <source>O&amp;verlap:</source>
+        <translation>Sobre&amp;posição:</translation>
+    </message>
+    <message>
+        <source>Mo&amp;de:</source>
+        <translation>Mo&amp;do:</translation>
+    </message>
+    <message>
+        <source>What Generate does: a new image, or a change of the canvas&apos;s image</source>
+        <translation>O que Gerar faz: uma imagem nova, ou uma mudança na imagem da tela</translation>
+    </message>
+    <message>
+        <source>Text to image</source>
+        <translation>Texto para imagem</translation>
+    </message>
+    <message>
+        <source>Image to image</source>
+        <translation>Imagem para imagem</translation>
+    </message>
+    <message>
+        <source>Inpaint</source>
+        <translation>Inpaint</translation>
+    </message>
+    <message>
+        <source>Outpaint</source>
+        <translation>Outpaint</translation>
+    </message>
+    <message>
+        <source>How much to change: 1 starts from pure noise, lower values keep more of the canvas</source>
+        <translation>Quanto mudar: 1 parte de ruído puro, valores menores mantêm mais da tela</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Automático</translation>
+    </message>
+    <message>
+        <source>Inpainting UNet</source>
+        <translation>UNet de inpainting</translation>
+    </message>
+    <message>
+        <source>Latent blend</source>
+        <translation>Mistura latente</translation>
+    </message>
+    <message>
+        <source>Auto uses the model&apos;s inpainting UNet when it has one, else latent blending</source>
+        <translation>Automático usa a UNet de inpainting do modelo quando ele tem uma, senão mistura latente</translation>
+    </message>
+    <message>
+        <source>On&amp;ly masked area</source>
+        <translation>Só a área masca&amp;rada</translation>
+    </message>
+    <message>
+        <source>Repaint only the mask&apos;s surroundings, at the model&apos;s resolution</source>
+        <translation>Repintar só os arredores da máscara, na resolução do modelo</translation>
+    </message>
+    <message>
+        <source>Context around the mask that the model sees with &quot;Only masked area&quot;</source>
+        <translation>Contexto em volta da máscara que o modelo vê com &quot;Só a área mascarada&quot;</translation>
+    </message>
+    <message>
+        <source>Stretch</source>
+        <translation>Esticar</translation>
+    </message>
+    <message>
+        <source>Blur</source>
+        <translation>Desfocar</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>Ruído</translation>
+    </message>
+    <message>
+        <source>How the new area starts: its edge pixels stretched, blurred, or with noise added</source>
+        <translation>Como a área nova começa: pixels da borda esticados, desfocados, ou com ruído</translation>
+    </message>
+    <message>
+        <source>Pixels of the original blended across the seam (0 keeps all of it)</source>
+        <translation>Pixels do original misturados na emenda (0 mantém tudo)</translation>
+    </message>
 </context>
 <context>
     <name>ds::ui::MainWindow</name>
@@ -313,10 +598,6 @@
     <message>
         <source>About Diffusion Studio</source>
         <translation>Sobre o Diffusion Studio</translation>
-    </message>
-    <message>
-        <source>Diffusion Studio</source>
-        <translation>Diffusion Studio</translation>
     </message>
     <message>
         <source>Noise schedules</source>
@@ -596,6 +877,214 @@
         <source>Show the forward process on the current result in the explorer</source>
         <translation>Mostra o processo direto sobre o resultado atual no explorador</translation>
     </message>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>O salvamento automático falhou: %1</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png);;TIFF images, 16 bits (*.tif *.tiff);;OpenEXR images, half float (*.exr);;JPEG images (*.jpg *.jpeg)</source>
+        <translation>Imagens PNG (*.png);;Imagens TIFF, 16 bits (*.tif *.tiff);;Imagens OpenEXR, meia precisão (*.exr);;Imagens JPEG (*.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Alterações não salvas</translation>
+    </message>
+    <message>
+        <source>Save the changes to this project before closing?</source>
+        <translation>Salvar as alterações deste projeto antes de fechar?</translation>
+    </message>
+    <message>
+        <source>Canvas</source>
+        <translation>Tela</translation>
+    </message>
+    <message>
+        <source>&amp;New project</source>
+        <translation>&amp;Novo projeto</translation>
+    </message>
+    <message>
+        <source>Start over with an empty canvas and history</source>
+        <translation>Recomeçar com tela e histórico vazios</translation>
+    </message>
+    <message>
+        <source>Open p&amp;roject…</source>
+        <translation>Abrir p&amp;rojeto…</translation>
+    </message>
+    <message>
+        <source>Open a Diffusion Studio project (.dsproj)</source>
+        <translation>Abrir um projeto do Diffusion Studio (.dsproj)</translation>
+    </message>
+    <message>
+        <source>&amp;Save project</source>
+        <translation>&amp;Salvar projeto</translation>
+    </message>
+    <message>
+        <source>Save the canvas, mask, settings and history in one project file</source>
+        <translation>Salvar tela, máscara, configurações e histórico em um arquivo de projeto</translation>
+    </message>
+    <message>
+        <source>Save project &amp;as…</source>
+        <translation>Salvar projeto &amp;como…</translation>
+    </message>
+    <message>
+        <source>Open image on the &amp;canvas…</source>
+        <translation>Abrir imagem na &amp;tela…</translation>
+    </message>
+    <message>
+        <source>Put a picture on the canvas to paint a mask on it</source>
+        <translation>Pôr uma imagem na tela para pintar uma máscara nela</translation>
+    </message>
+    <message>
+        <source>E&amp;xport canvas…</source>
+        <translation>E&amp;xportar tela…</translation>
+    </message>
+    <message>
+        <source>Write the canvas picture as PNG, TIFF, EXR or JPEG</source>
+        <translation>Gravar a imagem da tela como PNG, TIFF, EXR ou JPEG</translation>
+    </message>
+    <message>
+        <source>Use the result as the &amp;canvas</source>
+        <translation>Usar o resultado como &amp;tela</translation>
+    </message>
+    <message>
+        <source>Put the current result on the canvas to inpaint or outpaint it</source>
+        <translation>Pôr o resultado atual na tela para fazer inpaint ou outpaint</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Desfazer</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Refazer</translation>
+    </message>
+    <message>
+        <source>The canvas is empty: open an image on it or use a result as the canvas first.</source>
+        <translation>A tela está vazia: abra uma imagem nela ou use um resultado como tela primeiro.</translation>
+    </message>
+    <message>
+        <source>Paint the area to repaint on the canvas first (B: brush).</source>
+        <translation>Pinte primeiro na tela a área a repintar (B: pincel).</translation>
+    </message>
+    <message>
+        <source>Drag the outpaint frame past the border, or set how far to extend in the canvas tool bar.</source>
+        <translation>Arraste a moldura de outpaint para além da borda, ou defina quanto estender na barra de ferramentas da tela.</translation>
+    </message>
+    <message>
+        <source>The canvas changed during the generation: the result is in the history.</source>
+        <translation>A tela mudou durante a geração: o resultado está no histórico.</translation>
+    </message>
+    <message>
+        <source>Image to image</source>
+        <translation>Imagem para imagem</translation>
+    </message>
+    <message>
+        <source>Inpaint</source>
+        <translation>Inpaint</translation>
+    </message>
+    <message>
+        <source>Outpaint</source>
+        <translation>Outpaint</translation>
+    </message>
+    <message>
+        <source>Result to canvas</source>
+        <translation>Resultado para a tela</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>Novo projeto</translation>
+    </message>
+    <message>
+        <source>Discard the unsaved changes of this project?</source>
+        <translation>Descartar as alterações não salvas deste projeto?</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>Abrir projeto</translation>
+    </message>
+    <message>
+        <source>Diffusion Studio projects (*.dsproj)</source>
+        <translation>Projetos do Diffusion Studio (*.dsproj)</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 aberto</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>Salvar projeto</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>sem título</translation>
+    </message>
+    <message>
+        <source>Save project as</source>
+        <translation>Salvar projeto como</translation>
+    </message>
+    <message>
+        <source>%1[*] — Diffusion Studio</source>
+        <translation>%1[*] — Diffusion Studio</translation>
+    </message>
+    <message>
+        <source>%1 is %2×%3: the canvas takes at most %4 px a side</source>
+        <translation>%1 tem %2×%3: a tela aceita no máximo %4 px por lado</translation>
+    </message>
+    <message>
+        <source>Open image</source>
+        <translation>Abrir imagem</translation>
+    </message>
+    <message>
+        <source>%1 cannot be put on the canvas</source>
+        <translation>%1 não pode ser posta na tela</translation>
+    </message>
+    <message>
+        <source>Open image on the canvas</source>
+        <translation>Abrir imagem na tela</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;All files (*)</source>
+        <translation>Imagens (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>The canvas is empty: there is nothing to export</source>
+        <translation>A tela está vazia: não há nada para exportar</translation>
+    </message>
+    <message>
+        <source>Cannot export %1: %2</source>
+        <translation>Não foi possível exportar %1: %2</translation>
+    </message>
+    <message>
+        <source>canvas</source>
+        <translation>tela</translation>
+    </message>
+    <message>
+        <source>Export canvas</source>
+        <translation>Exportar tela</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>%1 exportado</translation>
+    </message>
+    <message>
+        <source>Restore unsaved work</source>
+        <translation>Restaurar trabalho não salvo</translation>
+    </message>
+    <message>
+        <source>Diffusion Studio did not close properly last time. Restore the project it saved automatically (%1)?</source>
+        <translation>O Diffusion Studio não foi fechado corretamente da última vez. Restaurar o projeto salvo automaticamente (%1)?</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restaurar</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Descartar</translation>
+    </message>
+    <message>
+        <source>Restored the unsaved work: save it as a project to keep it</source>
+        <translation>Trabalho não salvo restaurado: salve-o como projeto para mantê-lo</translation>
+    </message>
 </context>
 <context>
     <name>ds::ui::NoiseLevelPanel</name>
@@ -677,6 +1166,13 @@
     <message>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
+    </message>
+</context>
+<context>
+    <name>ds::ui::ProjectAutosave</name>
+    <message>
+        <source>Cannot lock the recovery file %1</source>
+        <translation>Não foi possível bloquear o arquivo de recuperação %1</translation>
     </message>
 </context>
 <context>
