@@ -43,9 +43,16 @@ struct LayerNorm {
 
 // softmax(q k^T * scale + mask) v for q [B, H, Lq, D], k/v [B, H, Lk, D]; mask broadcastable to
 // [B, H, Lq, Lk] (additive) or undefined. Processes queries in blocks so the full score matrix
-// never exists at once for long sequences. Never uses baddbmm (libtorch 1.13's CPU baddbmm with
-// beta = 0 reads uninitialised memory).
+// never exists at once for long sequences; on the CPU in float32 without a mask or autograd, the
+// (slice, block) pairs run in parallel with cache-sized score blocks. Never uses baddbmm (libtorch 1.13's
+// CPU baddbmm with beta = 0 reads uninitialised memory).
 at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                         double scale, const at::Tensor& mask = {});
+
+// The plain composition scaled_dot_product_attention's CPU fast path replaces (softmax of
+// q k^T * scale + mask, times v, in query blocks): the path for masks, half types and the GPU, and
+// the reference the fast path is tested against.
+at::Tensor reference_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, double scale,
+                               const at::Tensor& mask = {});
 
 }  // namespace ds
