@@ -1,6 +1,7 @@
 #include "core/model/transformer_2d.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <cmath>
 
@@ -40,7 +41,10 @@ void GegluFeedForward::load(const WeightMap& w, const std::string& prefix, int64
 
 at::Tensor GegluFeedForward::operator()(const at::Tensor& x) const {
     const auto parts = proj(x).chunk(2, -1);
-    return out(parts[0] * at::gelu(parts[1]));
+    at::Tensor gate = at::gelu(parts[1]);
+    if (at::GradMode::is_enabled()) return out(parts[0] * gate);  // backward needs gate's values
+    gate.mul_(parts[0]);  // inference: one buffer of [tokens, inner] less
+    return out(gate);
 }
 
 void BasicTransformerBlock::load(const WeightMap& w, const std::string& prefix, int64_t dim, int64_t heads,
@@ -55,10 +59,15 @@ void BasicTransformerBlock::load(const WeightMap& w, const std::string& prefix, 
 }
 
 at::Tensor BasicTransformerBlock::operator()(const at::Tensor& x, const at::Tensor& context) const {
+    // Residual adds in place on each sublayer's fresh output (its backward needs no values).
     const at::Tensor n1 = norm1(x);
-    at::Tensor h = attn1(n1, n1) + x;
-    h = attn2(norm2(h), context) + h;
-    return ff(norm3(h)) + h;
+    at::Tensor h = attn1(n1, n1);
+    h.add_(x);
+    at::Tensor h2 = attn2(norm2(h), context);
+    h2.add_(h);
+    at::Tensor out = ff(norm3(h2));
+    out.add_(h2);
+    return out;
 }
 
 void Transformer2D::load(const WeightMap& w, const std::string& prefix, const Transformer2DOptions& options) {
