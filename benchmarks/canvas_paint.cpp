@@ -123,9 +123,12 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         const int v = std::atoi(argv[i + 1]);
-        if (a == "--strokes") strokeCount = std::max(1, v);
-        else if (a == "--repaints") repaints = std::max(1, v);
-        else if (a == "--brush") brushSize = std::clamp(v, 1, ds::ui::CanvasDocument::kMaxBrushSize);
+        if (a == "--strokes")
+            strokeCount = std::max(1, v);
+        else if (a == "--repaints")
+            repaints = std::max(1, v);
+        else if (a == "--brush")
+            brushSize = std::clamp(v, 1, ds::ui::CanvasDocument::kMaxBrushSize);
         else {
             std::fprintf(stderr, "usage: ds-bench-canvas [--strokes 40] [--repaints 30] [--brush 32]\n");
             return 2;
@@ -145,7 +148,8 @@ int main(int argc, char** argv) {
         const Figures big = measure(4096, fit, strokes, repaints, brushSize);
         std::printf("%-6s %-6s %12.4f %14.3f %16.3f\n", view, "512", small.msPerDab, small.msPerStep,
                     small.msPerRepaint);
-        std::printf("%-6s %-6s %12.4f %14.3f %16.3f\n", view, "4096", big.msPerDab, big.msPerStep, big.msPerRepaint);
+        std::printf("%-6s %-6s %12.4f %14.3f %16.3f\n", view, "4096", big.msPerDab, big.msPerStep,
+                    big.msPerRepaint);
         std::printf("%-6s %-6s %12.2f %14.2f %16.2f\n", view, "ratio", big.msPerDab / small.msPerDab,
                     big.msPerStep / small.msPerStep, big.msPerRepaint / small.msPerRepaint);
     }

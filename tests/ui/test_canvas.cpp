@@ -52,7 +52,8 @@ double distanceToSegment(QPointF p, QPointF a, QPointF b) {
 
 double distanceToPath(QPointF p, const QVector<QPointF>& path) {
     double best = 1e9;
-    for (int i = 0; i + 1 < path.size(); ++i) best = std::min(best, distanceToSegment(p, path[i], path[i + 1]));
+    for (int i = 0; i + 1 < path.size(); ++i)
+        best = std::min(best, distanceToSegment(p, path[i], path[i + 1]));
     if (path.size() == 1) best = distanceToSegment(p, path[0], path[0]);
     return best;
 }
@@ -118,6 +119,7 @@ private slots:
     void strokeOnAHugeCanvasStaysLocal();
     void keyboardShortcuts();
     void resetAndGenerationRefuseBadPictures();
+    void undoHistoryIsBounded();
     void marginsAndFeatherClamp();
     void frameToolDragsTheMargins();
     void zoomKeepsThePointUnderTheCursor();
@@ -143,7 +145,8 @@ void CanvasTest::brushStrokeFollowsTheMouseThroughZoomAndPan() {
     CanvasWidget& w = *m_widget;
     w.setZoom(2.0);
     QCOMPARE(w.zoom(), 2.0);
-    // Pan with the middle button, then with space + left drag: the canvas follows the mouse, nothing is painted.
+    // Pan with the middle button, then with space + left drag: the canvas follows the mouse, nothing is
+    // painted.
     const QPointF before = w.mapFromCanvas(QPointF(10, 10));
     drag(w, {QPoint(200, 150), QPoint(215, 140), QPoint(230, 130)}, Qt::MiddleButton);
     QCOMPARE(w.mapFromCanvas(QPointF(10, 10)), before + QPointF(30, -20));
@@ -192,12 +195,12 @@ void CanvasTest::hardnessGivesASoftEdge() {
     QVERIFY(soft.first() >= 250);
     for (int i = 1; i < soft.size(); ++i) QVERIFY2(soft[i] <= soft[i - 1], qPrintable(QString::number(i)));
     QVERIFY(soft[10] > 60 && soft[10] < 200);  // half way out: partly painted
-    QCOMPARE(soft[20], 0);                       // the radius
+    QCOMPARE(soft[20], 0);                     // the radius
     const auto [hard, hardPartial] = dabProfile(1.0);
     QCOMPARE(hard[10], 255);
     QCOMPARE(hard[18], 255);
     QCOMPARE(hard[21], 0);
-    QVERIFY(softPartial > 800);  // most of the dab's 1257 px
+    QVERIFY(softPartial > 800);                                             // most of the dab's 1257 px
     QVERIFY2(hardPartial < 180, qPrintable(QString::number(hardPartial)));  // the 1 px rim: ~ 2 pi r
     // Overlapping dabs of one stroke never build up past the brush's own profile.
     doc()->clearMask();
@@ -239,9 +242,12 @@ void CanvasTest::lassoFillCoversItsShape() {
             const int v = maskAt(*doc(), x, y);
             const bool deepInside = path.contains(QRectF(c - QPointF(1, 1), QSizeF(2, 2)));
             const bool farOutside = !path.intersects(QRectF(c - QPointF(1, 1), QSizeF(2, 2)));
-            if (deepInside) QCOMPARE(v, 255);
-            else if (farOutside) QCOMPARE(v, 0);
-            else partial += v > 0 && v < 255;
+            if (deepInside)
+                QCOMPARE(v, 255);
+            else if (farOutside)
+                QCOMPARE(v, 0);
+            else
+                partial += v > 0 && v < 255;
         }
     }
     QVERIFY(partial > 50);  // anti-aliased edge
@@ -261,8 +267,9 @@ void CanvasTest::lassoFillCoversItsShape() {
     QCOMPARE(maskAt(*doc(), 128, 40), 0);
     QCOMPARE(maskAt(*doc(), 150, 62), 0);
     QVERIFY(std::abs(countAbove(doc()->mask(), 127) - 40 * 40) < 100);
-    drag(w, {widgetPoint(w, {140, 30}), widgetPoint(w, {160, 30}), widgetPoint(w, {160, 50}),
-             widgetPoint(w, {140, 50})},
+    drag(w,
+         {widgetPoint(w, {140, 30}), widgetPoint(w, {160, 30}), widgetPoint(w, {160, 50}),
+          widgetPoint(w, {140, 50})},
          Qt::LeftButton, Qt::AltModifier);
     QCOMPARE(maskAt(*doc(), 150, 40), 0);
     QCOMPARE(maskAt(*doc(), 135, 40), 255);
@@ -405,11 +412,14 @@ void CanvasTest::strokeOnAHugeCanvasStaysLocal() {
     doc()->strokeTo(QPointF(3050, 1020));
     doc()->strokeTo(QPointF(3100, 1060));
     doc()->endStroke();
-    const QRect strokeBox = QRectF(QPointF(3000 - 11, 1000 - 11), QPointF(3100 + 11, 1060 + 11)).toAlignedRect();
+    const QRect strokeBox =
+        QRectF(QPointF(3000 - 11, 1000 - 11), QPointF(3100 + 11, 1060 + 11)).toAlignedRect();
     QVERIFY(changed.count() >= 3);
     for (const QList<QVariant>& args : changed) {
         const QRect r = args[0].toRect();
-        QVERIFY2(strokeBox.contains(r), qPrintable(QStringLiteral("%1,%2 %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())));
+        QVERIFY2(
+            strokeBox.contains(r),
+            qPrintable(QStringLiteral("%1,%2 %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())));
     }
     QCOMPARE(doc()->maskBounds() & strokeBox, doc()->maskBounds());
     // Its undo step rewrites only the stroke's rectangle.
@@ -424,7 +434,15 @@ void CanvasTest::strokeOnAHugeCanvasStaysLocal() {
     QVERIFY(strokeBox.contains(doc()->maskBounds()));
     QCOMPARE(maskAt(*doc(), 3050, 1020), 255);
 
-    // The widget shows it: at 100 % around the stroke the mask is drawn where it is.
+    // The widget shows it, zoomed to fit (drawn from reduced copies) ...
+    QVERIFY(m_widget->zoom() < 0.1);
+    const QImage fitted = m_widget->grab().toImage();
+    const QColor fittedMasked = fitted.pixelColor(widgetPoint(*m_widget, {3060, 1030}));
+    const QColor fittedPlain = fitted.pixelColor(widgetPoint(*m_widget, {1000, 3000}));
+    QVERIFY2(fittedMasked.red() > fittedMasked.green() + 40, qPrintable(fittedMasked.name()));
+    QVERIFY2(std::abs(fittedPlain.red() - 160) <= 2 && std::abs(fittedPlain.blue() - 164) <= 2,
+             qPrintable(fittedPlain.name()));
+    // ... and at 100 % around the stroke: the mask is drawn where it is.
     m_widget->actualSize();
     const QPoint at = widgetPoint(*m_widget, {3050, 1020});
     const QPointF shift = QPointF(200, 150) - QPointF(at);
@@ -483,6 +501,19 @@ void CanvasTest::keyboardShortcuts() {
     QCOMPARE(doc()->mask(), first);
     QTest::keyClick(&w, Qt::Key_Y, Qt::ControlModifier);
     QCOMPARE(doc()->mask(), second);
+}
+
+void CanvasTest::undoHistoryIsBounded() {
+    CanvasDocument doc;
+    QImage picture(40, 30, QImage::Format_RGBA8888);
+    picture.fill(Qt::white);
+    QVERIFY(doc.reset(picture));
+    // 60 steps that each change the mask: paint 40 pixels, then erase the first 20 again.
+    for (int i = 0; i < CanvasDocument::kUndoLimit + 10; ++i) doc.fillRect(QRect(i % 40, 0, 1, 1), i >= 40);
+    QCOMPARE(doc.undoStack()->count(), CanvasDocument::kUndoLimit);  // the oldest steps were dropped
+    while (doc.undoStack()->canUndo()) doc.undoStack()->undo();
+    QCOMPARE(qGray(doc.mask().pixel(0, 0)), 255);  // the dropped steps stay applied
+    QCOMPARE(qGray(doc.mask().pixel(39, 0)), 0);   // the kept ones were undone
 }
 
 void CanvasTest::resetAndGenerationRefuseBadPictures() {
@@ -614,7 +645,8 @@ void CanvasTest::maskShowsOverThePicture() {
     QImage picture(200, 100, QImage::Format_RGBA8888);
     picture.fill(QColor(128, 128, 128, 255));
     for (int y = 0; y < 100; ++y)
-        for (int x = 100; x < 200; ++x) picture.setPixelColor(x, y, QColor(0, 0, 0, 0));  // transparent right half
+        for (int x = 100; x < 200; ++x)
+            picture.setPixelColor(x, y, QColor(0, 0, 0, 0));  // transparent right half
     QVERIFY(doc()->reset(picture));
     doc()->fillRect(QRect(0, 0, 50, 100), false);
     w.actualSize();

@@ -202,6 +202,9 @@ QRect CanvasDocument::State::stampDab(QPointF c) {
 
 CanvasDocument::CanvasDocument(QObject* parent) : QObject(parent), m_state(new State) {
     m_state->undo = new QUndoStack(this);
+    // A generation step holds the picture before and after (128 MB at 4096 x 4096): the oldest
+    // steps go beyond this many, so a long session cannot exhaust memory.
+    m_state->undo->setUndoLimit(kUndoLimit);
 }
 
 CanvasDocument::~CanvasDocument() {
@@ -287,8 +290,9 @@ class GenerationCommand : public QUndoCommand {
 public:
     using Apply = std::function<void(const QImage& image, const QImage& mask, const QMargins& margins)>;
 
-    GenerationCommand(const QString& text, QImage before, QImage after, QPoint oldOrigin, const QImage& oldMask,
-                      QMargins oldMargins, Apply apply, std::function<const QImage&()> currentMask)
+    GenerationCommand(const QString& text, QImage before, QImage after, QPoint oldOrigin,
+                      const QImage& oldMask, QMargins oldMargins, Apply apply,
+                      std::function<const QImage&()> currentMask)
         : QUndoCommand(text),
           m_before(std::move(before)),
           m_after(std::move(after)),
@@ -308,7 +312,8 @@ public:
     }
     void undo() override {
         QImage mask = m_oldMask;
-        if (mask.isNull() && !m_before.isNull()) mask = m_currentMask().copy(QRect(m_origin, m_before.size()));
+        if (mask.isNull() && !m_before.isNull())
+            mask = m_currentMask().copy(QRect(m_origin, m_before.size()));
         m_apply(m_before, mask, m_oldMargins);
     }
 
@@ -351,7 +356,8 @@ void CanvasDocument::beginStroke(bool erase, const CanvasBrush& brush, QPointF a
     s.strokeErase = erase;
     s.radius = std::clamp(brush.size, 1, kMaxBrushSize) / 2.0;
     // At least a one-pixel falloff: a fully hard brush still gets an anti-aliased edge.
-    const double band = std::max(s.radius * (1.0 - std::clamp(brush.hardness, 0.0, 1.0)), std::min(1.0, s.radius));
+    const double band =
+        std::max(s.radius * (1.0 - std::clamp(brush.hardness, 0.0, 1.0)), std::min(1.0, s.radius));
     s.inner = s.radius - band;
     s.spacing = std::max(1.0, s.radius / 4.0);
     s.strokeRect = QRect();
@@ -385,8 +391,9 @@ void CanvasDocument::endStroke() {
         QImage before = s.strokeBefore();
         QImage after = s.mask.copy(s.strokeRect);
         if (before != after)
-            s.undo->push(new MaskPatchCommand(this, &s.mask, s.strokeRect, std::move(before), std::move(after),
-                                              s.strokeErase ? tr("Eraser stroke") : tr("Brush stroke"), true));
+            s.undo->push(
+                new MaskPatchCommand(this, &s.mask, s.strokeRect, std::move(before), std::move(after),
+                                     s.strokeErase ? tr("Eraser stroke") : tr("Brush stroke"), true));
     }
     s.tiles.clear();
     s.tiles.shrink_to_fit();
@@ -446,8 +453,8 @@ void CanvasDocument::clearMask() {
     if (m_state->stroking) endStroke();
     const QRect bounds = maskBounds();
     if (bounds.isEmpty()) return;
-    m_state->undo->push(new MaskPatchCommand(this, &m_state->mask, bounds, m_state->mask.copy(bounds), QImage(),
-                                             tr("Clear mask"), false));
+    m_state->undo->push(new MaskPatchCommand(this, &m_state->mask, bounds, m_state->mask.copy(bounds),
+                                             QImage(), tr("Clear mask"), false));
 }
 
 void CanvasDocument::setOutpaintMargins(const QMargins& margins) {

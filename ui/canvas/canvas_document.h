@@ -29,6 +29,7 @@ public:
     static constexpr int kMaxSide = 4096;       // the pipelines' bound (core: kMaxCanvasSide)
     static constexpr int kMaxBrushSize = 1024;
     static constexpr int kMaxFeather = 256;
+    static constexpr int kUndoLimit = 50;  // undo steps kept (the oldest are dropped)
 
     explicit CanvasDocument(QObject* parent = nullptr);
     ~CanvasDocument() override;

@@ -105,10 +105,14 @@ CanvasToolBar::CanvasToolBar(CanvasWidget* canvas, QWidget* parent) : QToolBar(p
 
 QSpinBox* CanvasToolBar::marginBox(Qt::Edge side) const {
     switch (side) {
-    case Qt::LeftEdge: return m_margins[0];
-    case Qt::TopEdge: return m_margins[1];
-    case Qt::RightEdge: return m_margins[2];
-    case Qt::BottomEdge: return m_margins[3];
+        case Qt::LeftEdge:
+            return m_margins[0];
+        case Qt::TopEdge:
+            return m_margins[1];
+        case Qt::RightEdge:
+            return m_margins[2];
+        case Qt::BottomEdge:
+            return m_margins[3];
     }
     return nullptr;
 }
@@ -160,10 +164,18 @@ void CanvasToolBar::onMarginEdited(int index) {
     const int room = CanvasDocument::kMaxSide - (index % 2 == 0 ? size.width() : size.height());
     const int value = m_margins[size_t(index)]->value();
     switch (index) {
-    case 0: m.setLeft(std::min(value, room - m.right())); break;
-    case 1: m.setTop(std::min(value, room - m.bottom())); break;
-    case 2: m.setRight(std::min(value, room - m.left())); break;
-    default: m.setBottom(std::min(value, room - m.top())); break;
+        case 0:
+            m.setLeft(std::min(value, room - m.right()));
+            break;
+        case 1:
+            m.setTop(std::min(value, room - m.bottom()));
+            break;
+        case 2:
+            m.setRight(std::min(value, room - m.left()));
+            break;
+        default:
+            m.setBottom(std::min(value, room - m.top()));
+            break;
     }
     m_doc->setOutpaintMargins(m);
     showDocument();  // shows the clamped value when the document did not change
@@ -171,7 +183,8 @@ void CanvasToolBar::onMarginEdited(int index) {
 
 void CanvasToolBar::retranslate() {
     setWindowTitle(tr("Canvas"));
-    const QString texts[6] = {tr("Brush"), tr("Eraser"), tr("Rectangle"), tr("Lasso"), tr("Pan"), tr("Outpaint frame")};
+    const QString texts[6] = {tr("Brush"), tr("Eraser"), tr("Rectangle"),
+                              tr("Lasso"), tr("Pan"),    tr("Outpaint frame")};
     const QString tips[6] = {
         tr("Brush: paint the mask where the picture should change (B)"),
         tr("Eraser: remove the mask (E)"),
@@ -192,7 +205,8 @@ void CanvasToolBar::retranslate() {
     m_hardness->setToolTip(tr("How much of the brush's radius paints at full strength; the rest fades out"));
     m_featherLabel->setText(tr("&Feather:"));
     m_feather->setSuffix(tr(" px"));
-    m_feather->setToolTip(tr("Blurs the mask's edge by this radius when generating, to blend the new pixels in"));
+    m_feather->setToolTip(
+        tr("Blurs the mask's edge by this radius when generating, to blend the new pixels in"));
     m_invert->setText(tr("Invert mask"));
     m_invert->setToolTip(tr("Repaint everything except what is masked now"));
     m_clear->setText(tr("Clear mask"));

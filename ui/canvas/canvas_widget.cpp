@@ -405,10 +405,14 @@ int CanvasWidget::frameSidesAt(QPointF pos) const {
     const bool alongX = pos.x() >= frame.left() - d && pos.x() <= frame.right() + d;
     const bool alongY = pos.y() >= frame.top() - d && pos.y() <= frame.bottom() + d;
     int sides = 0;
-    if (alongY && std::abs(pos.x() - frame.left()) <= d) sides |= Qt::LeftEdge;
-    else if (alongY && std::abs(pos.x() - frame.right()) <= d) sides |= Qt::RightEdge;
-    if (alongX && std::abs(pos.y() - frame.top()) <= d) sides |= Qt::TopEdge;
-    else if (alongX && std::abs(pos.y() - frame.bottom()) <= d) sides |= Qt::BottomEdge;
+    if (alongY && std::abs(pos.x() - frame.left()) <= d)
+        sides |= Qt::LeftEdge;
+    else if (alongY && std::abs(pos.x() - frame.right()) <= d)
+        sides |= Qt::RightEdge;
+    if (alongX && std::abs(pos.y() - frame.top()) <= d)
+        sides |= Qt::TopEdge;
+    else if (alongX && std::abs(pos.y() - frame.bottom()) <= d)
+        sides |= Qt::BottomEdge;
     if (sides) return sides;
     // Outside the picture, the sides the cursor is beyond.
     const QRectF canvas = widgetRectOf(QRectF(QPointF(0, 0), m_doc->size()));
@@ -425,11 +429,14 @@ void CanvasWidget::dragFrame(QPointF pos) {
     const QSize size = m_doc->size();
     QMargins m = m_doc->outpaintMargins();
     // The side being dragged takes only the room the opposite side leaves.
-    const int roomX = CanvasDocument::kMaxSide - size.width(), roomY = CanvasDocument::kMaxSide - size.height();
+    const int roomX = CanvasDocument::kMaxSide - size.width(),
+              roomY = CanvasDocument::kMaxSide - size.height();
     if (m_frameSides & Qt::LeftEdge) m.setLeft(std::clamp(qRound(-c.x()), 0, roomX - m.right()));
-    if (m_frameSides & Qt::RightEdge) m.setRight(std::clamp(qRound(c.x() - size.width()), 0, roomX - m.left()));
+    if (m_frameSides & Qt::RightEdge)
+        m.setRight(std::clamp(qRound(c.x() - size.width()), 0, roomX - m.left()));
     if (m_frameSides & Qt::TopEdge) m.setTop(std::clamp(qRound(-c.y()), 0, roomY - m.bottom()));
-    if (m_frameSides & Qt::BottomEdge) m.setBottom(std::clamp(qRound(c.y() - size.height()), 0, roomY - m.top()));
+    if (m_frameSides & Qt::BottomEdge)
+        m.setBottom(std::clamp(qRound(c.y() - size.height()), 0, roomY - m.top()));
     m_doc->setOutpaintMargins(m);
 }
 
@@ -465,25 +472,25 @@ void CanvasWidget::mousePressEvent(QMouseEvent* event) {
         m_drag = Drag::Pan;
     } else if (event->button() == Qt::LeftButton) {
         switch (m_tool) {
-        case Brush:
-        case Eraser:
-            m_drag = Drag::Stroke;
-            m_doc->beginStroke(m_tool == Eraser, m_brush, mapToCanvas(pos));
-            break;
-        case Rectangle:
-            m_drag = Drag::Rectangle;
-            update();
-            break;
-        case Lasso:
-            m_drag = Drag::Lasso;
-            m_lasso = QPolygonF{mapToCanvas(pos)};
-            break;
-        case OutpaintFrame:
-            m_frameSides = frameSidesAt(pos);
-            if (m_frameSides) m_drag = Drag::Frame;
-            break;
-        case Pan:
-            break;
+            case Brush:
+            case Eraser:
+                m_drag = Drag::Stroke;
+                m_doc->beginStroke(m_tool == Eraser, m_brush, mapToCanvas(pos));
+                break;
+            case Rectangle:
+                m_drag = Drag::Rectangle;
+                update();
+                break;
+            case Lasso:
+                m_drag = Drag::Lasso;
+                m_lasso = QPolygonF{mapToCanvas(pos)};
+                break;
+            case OutpaintFrame:
+                m_frameSides = frameSidesAt(pos);
+                if (m_frameSides) m_drag = Drag::Frame;
+                break;
+            case Pan:
+                break;
         }
     }
     updateCursorShape(pos);
@@ -499,30 +506,30 @@ void CanvasWidget::mouseMoveEvent(QMouseEvent* event) {
     if (m_tool == Brush || m_tool == Eraser)
         update((wasHovering ? outlineBefore : QRect()) | brushOutlineRect(pos));
     switch (m_drag) {
-    case Drag::None:
-        updateCursorShape(pos);
-        break;
-    case Drag::Pan:
-        m_origin += pos - m_dragLast;
-        setFitted(false);
-        update();
-        break;
-    case Drag::Stroke:
-        if (m_doc) m_doc->strokeTo(mapToCanvas(pos));
-        break;
-    case Drag::Rectangle:
-        update();
-        break;
-    case Drag::Lasso: {
-        const QPointF c = mapToCanvas(pos);
-        const QPointF step = (c - m_lasso.last()) * m_zoom;
-        if (std::abs(step.x()) + std::abs(step.y()) >= 1.0) m_lasso << c;
-        update();
-        break;
-    }
-    case Drag::Frame:
-        dragFrame(pos);
-        break;
+        case Drag::None:
+            updateCursorShape(pos);
+            break;
+        case Drag::Pan:
+            m_origin += pos - m_dragLast;
+            setFitted(false);
+            update();
+            break;
+        case Drag::Stroke:
+            if (m_doc) m_doc->strokeTo(mapToCanvas(pos));
+            break;
+        case Drag::Rectangle:
+            update();
+            break;
+        case Drag::Lasso: {
+            const QPointF c = mapToCanvas(pos);
+            const QPointF step = (c - m_lasso.last()) * m_zoom;
+            if (std::abs(step.x()) + std::abs(step.y()) >= 1.0) m_lasso << c;
+            update();
+            break;
+        }
+        case Drag::Frame:
+            dragFrame(pos);
+            break;
     }
     m_dragLast = pos;
 }
@@ -540,24 +547,24 @@ void CanvasWidget::finishDrag(QPointF pos, Qt::KeyboardModifiers modifiers) {
     const bool erase = modifiers & Qt::AltModifier;
     if (m_doc) {
         switch (drag) {
-        case Drag::Stroke:
-            m_doc->strokeTo(mapToCanvas(pos));
-            m_doc->endStroke();
-            break;
-        case Drag::Rectangle:
-            m_doc->fillRect(rubberBandCanvasRect(), erase);
-            break;
-        case Drag::Lasso:
-            m_lasso << mapToCanvas(pos);
-            if (m_lasso.size() >= 3) m_doc->fillPolygon(m_lasso, erase);
-            m_lasso.clear();
-            break;
-        case Drag::Frame:
-            dragFrame(pos);
-            break;
-        case Drag::Pan:
-        case Drag::None:
-            break;
+            case Drag::Stroke:
+                m_doc->strokeTo(mapToCanvas(pos));
+                m_doc->endStroke();
+                break;
+            case Drag::Rectangle:
+                m_doc->fillRect(rubberBandCanvasRect(), erase);
+                break;
+            case Drag::Lasso:
+                m_lasso << mapToCanvas(pos);
+                if (m_lasso.size() >= 3) m_doc->fillPolygon(m_lasso, erase);
+                m_lasso.clear();
+                break;
+            case Drag::Frame:
+                dragFrame(pos);
+                break;
+            case Drag::Pan:
+            case Drag::None:
+                break;
         }
     }
     updateCursorShape(pos);
@@ -598,14 +605,22 @@ KeyAction keyAction(const QKeyEvent* e) {
     if (mods == (Qt::ControlModifier | Qt::ShiftModifier) && e->key() == Qt::Key_Z) return KeyAction::Redo;
     if (mods != Qt::NoModifier) return KeyAction::None;
     switch (e->key()) {
-    case Qt::Key_B: return KeyAction::Brush;
-    case Qt::Key_E: return KeyAction::Eraser;
-    case Qt::Key_R: return KeyAction::Rectangle;
-    case Qt::Key_L: return KeyAction::Lasso;
-    case Qt::Key_BracketLeft: return KeyAction::Smaller;
-    case Qt::Key_BracketRight: return KeyAction::Larger;
-    case Qt::Key_Space: return KeyAction::Space;
-    default: return KeyAction::None;
+        case Qt::Key_B:
+            return KeyAction::Brush;
+        case Qt::Key_E:
+            return KeyAction::Eraser;
+        case Qt::Key_R:
+            return KeyAction::Rectangle;
+        case Qt::Key_L:
+            return KeyAction::Lasso;
+        case Qt::Key_BracketLeft:
+            return KeyAction::Smaller;
+        case Qt::Key_BracketRight:
+            return KeyAction::Larger;
+        case Qt::Key_Space:
+            return KeyAction::Space;
+        default:
+            return KeyAction::None;
     }
 }
 
@@ -623,35 +638,47 @@ bool CanvasWidget::event(QEvent* event) {
 
 void CanvasWidget::keyPressEvent(QKeyEvent* event) {
     switch (keyAction(event)) {
-    case KeyAction::None:
-        QWidget::keyPressEvent(event);
-        return;
-    case KeyAction::Brush: setTool(Brush); break;
-    case KeyAction::Eraser: setTool(Eraser); break;
-    case KeyAction::Rectangle: setTool(Rectangle); break;
-    case KeyAction::Lasso: setTool(Lasso); break;
-    case KeyAction::Smaller: stepBrushSize(false); break;
-    case KeyAction::Larger: stepBrushSize(true); break;
-    case KeyAction::Undo:
-    case KeyAction::Redo:
-        if (m_doc) {
-            if (m_drag == Drag::Stroke) {
-                m_doc->endStroke();
-                m_drag = Drag::None;
+        case KeyAction::None:
+            QWidget::keyPressEvent(event);
+            return;
+        case KeyAction::Brush:
+            setTool(Brush);
+            break;
+        case KeyAction::Eraser:
+            setTool(Eraser);
+            break;
+        case KeyAction::Rectangle:
+            setTool(Rectangle);
+            break;
+        case KeyAction::Lasso:
+            setTool(Lasso);
+            break;
+        case KeyAction::Smaller:
+            stepBrushSize(false);
+            break;
+        case KeyAction::Larger:
+            stepBrushSize(true);
+            break;
+        case KeyAction::Undo:
+        case KeyAction::Redo:
+            if (m_doc) {
+                if (m_drag == Drag::Stroke) {
+                    m_doc->endStroke();
+                    m_drag = Drag::None;
+                }
+                if (keyAction(event) == KeyAction::Undo)
+                    m_doc->undoStack()->undo();
+                else
+                    m_doc->undoStack()->redo();
             }
-            if (keyAction(event) == KeyAction::Undo)
-                m_doc->undoStack()->undo();
-            else
-                m_doc->undoStack()->redo();
-        }
-        break;
-    case KeyAction::Space:
-        if (!event->isAutoRepeat()) {
-            m_spaceHeld = true;
-            updateCursorShape(m_cursor);
-            update(brushOutlineRect(m_cursor));
-        }
-        break;
+            break;
+        case KeyAction::Space:
+            if (!event->isAutoRepeat()) {
+                m_spaceHeld = true;
+                updateCursorShape(m_cursor);
+                update(brushOutlineRect(m_cursor));
+            }
+            break;
     }
     event->accept();
 }
@@ -669,7 +696,8 @@ void CanvasWidget::keyReleaseEvent(QKeyEvent* event) {
 
 void CanvasWidget::stepBrushSize(bool up) {
     CanvasBrush b = m_brush;
-    b.size = up ? std::max(b.size + 1, qRound(b.size * kBrushStep)) : std::min(b.size - 1, qRound(b.size / kBrushStep));
+    b.size = up ? std::max(b.size + 1, qRound(b.size * kBrushStep))
+                : std::min(b.size - 1, qRound(b.size / kBrushStep));
     setBrush(b);
 }
 

@@ -87,7 +87,7 @@ private:
     void zoomAround(double zoom, QPointF widgetPos);
     void setFitted(bool fitted);
     QRectF widgetRectOf(const QRectF& canvasRect) const;
-    QRect frameCanvasRect() const;  // the canvas grown by the outpaint margins
+    QRect frameCanvasRect() const;              // the canvas grown by the outpaint margins
     int frameSidesAt(QPointF widgetPos) const;  // Qt::Edges of the frame under the cursor
     void dragFrame(QPointF widgetPos);
     void updateCursorShape(QPointF widgetPos);
@@ -106,7 +106,7 @@ private:
     QImage m_overlay;  // the mask in colour, ARGB32 premultiplied, same size as the canvas
     // Zoomed out below 50 %, the picture and the overlay are drawn from copies reduced by 2^level
     // (box-filtered), so a repaint samples about as many pixels as it shows, and stays smooth.
-    int m_reducedLevel = 0;  // 0: none
+    int m_reducedLevel = 0;          // 0: none
     qint64 m_reducedPictureKey = 0;  // QImage::cacheKey() of the picture m_reducedPicture comes from
     QImage m_reducedPicture, m_reducedOverlay;  // ARGB32 premultiplied
     qint64 m_opaqueKey = 0;  // the picture whose opacity m_opaque tells (no checkerboard needed)
