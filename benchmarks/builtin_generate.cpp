@@ -3,8 +3,6 @@
 // Prints the seconds per image (median of the runs) and the share of each part. Asserts nothing.
 //
 //   ds-bench-builtin [--steps 25] [--runs 5] [--sampler euler-a] [--threads N] [--model-dir DIR]
-#include <ATen/ATen.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,9 +11,9 @@
 #include <vector>
 
 #include "core/builtin/builtin_model.h"
+#include "core/perf/end_to_end.h"
 #include "core/pipeline/txt2img.h"
 #include "core/runtime/threads.h"
-#include "core/samplers/sampler.h"
 
 namespace {
 
@@ -48,29 +46,13 @@ int main(int argc, char** argv) {
         const ds::StableDiffusionModel model = ds::load_builtin_model(options);
         const double load_s = seconds(load_start, Clock::now());
 
-        ds::GenerationParams params;
-        params.prompt = "red apple, food and drink, on a white background";
+        ds::GenerationParams params = ds::perf::benchmark_params(model);
         params.steps = steps;
-        params.cfg_scale = 5.0;
-        params.width = params.height = static_cast<int>(model.native_size);
         params.sampler = sampler;
-        std::vector<double> totals, unet_ms;
-        for (int r = 0; r < runs + 1; ++r) {  // run 0 warms the allocator and the kernels up
-            params.seed = 1000 + static_cast<uint64_t>(r);
-            double step_ms = 0;
-            ds::GenerationCallbacks callbacks;
-            callbacks.on_step = [&](const ds::GenerationStep& s) { step_ms += s.event.ms; };
-            const auto start = Clock::now();
-            ds::txt2img(model, params, callbacks);
-            const double total = seconds(start, Clock::now());
-            if (r > 0) {
-                totals.push_back(total);
-                unet_ms.push_back(step_ms);
-            }
-        }
+        const ds::perf::EndToEndTiming timing = ds::perf::time_txt2img(model, params, runs);
+        std::vector<double> totals = timing.seconds;
         std::sort(totals.begin(), totals.end());
-        std::sort(unet_ms.begin(), unet_ms.end());
-        const double median = totals[totals.size() / 2], steps_s = unet_ms[unet_ms.size() / 2] / 1000.0;
+        const double median = timing.median_seconds(), steps_s = timing.median_denoise_seconds();
         std::printf("built-in model, %dx%d, %d guided steps (%s), %d threads, model load %.2f s\n", params.width,
                     params.height, steps, sampler.c_str(), used_threads, load_s);
         std::printf("end to end: median %.3f s per image over %d runs (min %.3f, max %.3f)\n", median, runs,

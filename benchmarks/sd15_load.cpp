@@ -17,24 +17,26 @@
 #include <utility>
 #include <vector>
 
-#include "benchmarks/sd15_arch.h"
-#include "benchmarks/sd15_common.h"
 #include "core/io/safetensors.h"
 #include "core/model/unet2d_condition.h"
 #include "core/model/unet_config.h"
 #include "core/model/weight_loading.h"
+#include "core/perf/arch_walk.h"
+#include "core/perf/process_memory.h"
+#include "core/perf/random_weights.h"
+#include "core/perf/sd15_config.h"
 #include "core/runtime/threads.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using ds::bench::mib;
-using ds::bench::proc_status_mib;
+using ds::perf::mib;
+using ds::perf::proc_status_mib;
 
-void write_random_unet(const std::string& path, const std::vector<ds::bench::WeightShape>& shapes,
+void write_random_unet(const std::string& path, const std::vector<ds::perf::WeightShape>& shapes,
                        at::ScalarType dtype) {
-    const ds::WeightMap weights = ds::bench::random_weights(shapes);
+    const ds::WeightMap weights = ds::perf::random_weights(shapes);
     std::vector<std::pair<std::string, at::Tensor>> tensors;
     for (const auto& [name, t] : weights.tensors()) tensors.emplace_back(name, t.to(dtype));
     ds::write_safetensors(path, tensors);
@@ -53,8 +55,8 @@ int main(int argc, char** argv) {
     }
     try {
         ds::configure_threads(ds::ThreadRole::Batch, 0);
-        const ds::UNetConfig config = ds::parse_unet_config(ds::bench::kSd15UNetConfig);
-        const ds::bench::ArchWalk walk = ds::bench::walk_unet(config, 1, 64, 64, 77);
+        const ds::UNetConfig config = ds::perf::sd15_unet_config();
+        const ds::perf::ArchWalk walk = ds::perf::walk_unet(config, 1, 64, 64, 77);
         const double f32_mib = mib(4.0 * static_cast<double>(walk.parameters()));
         const fs::path folder = dir.empty() ? fs::temp_directory_path() / ("ds-bench-load-" + std::to_string(getpid()))
                                             : fs::path(dir);
@@ -64,14 +66,14 @@ int main(int argc, char** argv) {
             write_random_unet((folder / ("unet-" + name + ".safetensors")).string(), walk.weights, dtype);
         }
         std::printf("SD 1.5 UNet: %lld parameters, %.0f MiB as float32; load average %.2f\n",
-                    static_cast<long long>(walk.parameters()), f32_mib, ds::bench::load_average());
+                    static_cast<long long>(walk.parameters()), f32_mib, ds::perf::load_average());
         std::printf("%-5s %10s %8s %16s %8s %16s %8s\n", "file", "size MiB", "load s", "peak extra MiB",
                     "x f32", "after load MiB", "x f32");
         for (const auto& [name, dtype] : files) {
             const fs::path path = folder / ("unet-" + name + ".safetensors");
             malloc_trim(0);
             const double before = proc_status_mib("VmRSS");
-            ds::bench::reset_peak_rss();
+            ds::perf::reset_peak_rss();
             const auto start = Clock::now();
             std::optional<ds::UNet2DCondition> unet;
             {

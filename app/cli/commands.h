@@ -51,6 +51,9 @@ int run_train(const std::vector<std::string>& args);
 ArgParser dataset_parser();
 int run_dataset(const std::vector<std::string>& args);
 
+ArgParser bench_parser();
+int run_bench(const std::vector<std::string>& args);
+
 const std::vector<Command>& commands();
 
 // One line of progress on the terminal's stderr, shown at once (main() holds the rest of stderr

@@ -30,6 +30,7 @@ const std::vector<Command>& commands() {
         {"dataset", "build the emoji training shard from emoji-datasource packages", dataset_parser, run_dataset},
         {"eval", "evaluate the built-in model: category accuracy of generated images, loss per t band", eval_parser, run_eval},
         {"train", "train the built-in model (tokenizer, vae, unet, inpaint) and export it", train_parser, run_train},
+        {"bench", "time a model's guided step and VAE decode against this machine's sgemm rate", bench_parser, run_bench},
     };
     return list;
 }

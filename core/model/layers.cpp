@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
+#include <ATen/record_function.h>
 
 #include <algorithm>
 #include <vector>
@@ -97,6 +98,7 @@ bool same_leading_dims(const at::Tensor& a, const at::Tensor& b) {
 
 at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, double scale,
                                         const at::Tensor& mask) {
+    RECORD_USER_SCOPE("ds::attention");  // core/perf's profiler charges everything inside to attention
     // The out= kernels have no autograd: training takes the reference path.
     const bool needs_grad =
         at::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad());

@@ -1,7 +1,9 @@
 #pragma once
 // Walks a UNet or VAE configuration the way core/model's loaders and forward passes do, to list
-// every weight (diffusers name and shape) and to count the FLOPs of one forward pass. The benchmark
-// builds networks of random weights from the list and reads its achieved GFLOP/s off the count.
+// every weight (diffusers name and shape) and to count the FLOPs of one forward pass from the layer
+// shapes. Any UNetConfig / AutoencoderConfig the loaders accept can be walked: SD 1.5's, the
+// built-in model's, a checkpoint's. Benchmarks build networks of random weights from the list and
+// read their achieved GFLOP/s off the count.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,7 +11,7 @@
 #include "core/model/autoencoder_config.h"
 #include "core/model/unet_config.h"
 
-namespace ds::bench {
+namespace ds::perf {
 
 struct WeightShape {
     std::string name;
@@ -32,11 +34,12 @@ struct ArchWalk {
 };
 
 // Weights of UNet2DCondition::load (no prefix); FLOPs of forward() for `batch` latents of
-// height x width and a text context of `context_length` tokens.
+// height x width and a text context of `context_length` tokens. Throws UNetConfigError for an
+// invalid config.
 ArchWalk walk_unet(const UNetConfig& config, int64_t batch, int64_t height, int64_t width, int64_t context_length);
 
 // Weights of AutoencoderKL::load (encoder, decoder, quant convs; no prefix); FLOPs of decode() of
-// `batch` latents of height x width (the encoder is not counted).
+// `batch` latents of height x width (the encoder is not counted). Throws AutoencoderConfigError.
 ArchWalk walk_vae_decode(const AutoencoderConfig& config, int64_t batch, int64_t height, int64_t width);
 
-}  // namespace ds::bench
+}  // namespace ds::perf

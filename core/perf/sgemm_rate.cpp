@@ -1,4 +1,4 @@
-#include "benchmarks/sgemm_peak.h"
+#include "core/perf/sgemm_rate.h"
 
 #include <ATen/ATen.h>
 
@@ -6,7 +6,7 @@
 #include <chrono>
 #include <limits>
 
-namespace ds::bench {
+namespace ds::perf {
 
 SgemmRate measure_sgemm(int64_t n, int repeats) {
     const at::Tensor a = at::randn({n, n});
@@ -21,9 +21,10 @@ SgemmRate measure_sgemm(int64_t n, int repeats) {
     }
     SgemmRate rate;
     rate.n = n;
+    rate.repeats = std::max(1, repeats);
     rate.seconds = best;
     rate.gflops = 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) / best / 1e9;
     return rate;
 }
 
-}  // namespace ds::bench
+}  // namespace ds::perf

@@ -1,8 +1,8 @@
-#include "benchmarks/sd15_arch.h"
+#include "core/perf/arch_walk.h"
 
 #include <utility>
 
-namespace ds::bench {
+namespace ds::perf {
 namespace {
 
 std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
@@ -247,4 +247,4 @@ ArchWalk walk_vae_decode(const AutoencoderConfig& c, int64_t batch, int64_t heig
     return k.result;
 }
 
-}  // namespace ds::bench
+}  // namespace ds::perf
