@@ -54,6 +54,9 @@ namespace {
 // each) for SD 1.5's 4096-token self-attention: the scores of a block are still in cache when the
 // softmax and the second matmul read them.
 constexpr int64_t kScoreBlockBytes = 2 << 20;
+// Below this many scores in all (the built-in model's 16x16 latents), the few large batched calls
+// of the reference composition cost less than dispatching the blocks one by one.
+constexpr int64_t kMinBlockedScores = 1 << 20;
 
 // The CPU float32 path without a mask: every (slice, query block) pair is one independent work
 // item spread over the intra-op threads, each with its own score buffer. Inside a worker, the
@@ -104,7 +107,7 @@ at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k
         at::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad());
     if (!needs_grad && !mask.defined() && q.device().is_cpu() && q.scalar_type() == at::kFloat && k.scalar_type() == at::kFloat &&
         v.scalar_type() == at::kFloat && q.dim() >= 2 && same_leading_dims(q, k) && same_leading_dims(q, v) &&
-        q.size(-2) > 0 && k.size(-2) > 0)
+        q.size(-2) > 0 && k.size(-2) > 0 && q.numel() / q.size(-1) * k.size(-2) >= kMinBlockedScores)
         return blocked_attention_cpu(q, k, v, scale);
     return reference_attention(q, k, v, scale, mask);
 }

@@ -60,7 +60,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_tuple(1, 1, 333, 333, 16),   // odd self-attention, one head
                       std::make_tuple(2, 3, 301, 4099, 8),   // several score blocks, ragged last one
                       std::make_tuple(1, 2, 4100, 65, 24),   // long queries, short keys
-                      std::make_tuple(2, 1, 129, 129, 64)));
+                      std::make_tuple(2, 1, 129, 129, 64),
+                      std::make_tuple(2, 2, 701, 700, 16)));  // just above the blocked path's threshold
 
 TEST(Attention, HeadSplitViewsAndMasks) {
     at::manual_seed(7);
