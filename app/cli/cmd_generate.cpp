@@ -104,18 +104,7 @@ int run_generate(const std::vector<std::string>& args) {
     const double elapsed = seconds_since(start);
     if (trace) trace->finish();
 
-    GenerationMetadata metadata;
-    metadata.prompt = params.prompt;
-    metadata.negative_prompt = params.negative_prompt;
-    metadata.steps = params.steps;
-    metadata.sampler = params.sampler;
-    metadata.karras = params.karras;
-    metadata.cfg_scale = params.cfg_scale;
-    metadata.seed = params.seed;
-    metadata.width = params.width;
-    metadata.height = params.height;
-    metadata.model = model.name;
-    metadata.clip_skip = params.clip_skip;
+    const GenerationMetadata metadata = generation_metadata(params, model.name, params.width, params.height);
     ImageWriteOptions write;
     write.text["parameters"] = format_parameters(metadata);
     write.text["Software"] = std::string("diffusion-studio-cli ") + DS_VERSION;

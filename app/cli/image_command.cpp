@@ -199,18 +199,7 @@ void write_command_result(const ImageCommand& c, const StableDiffusionModel& mod
                           const std::vector<std::pair<std::string, std::string>>& extra, const RunProgress& progress,
                           double seconds) {
     if (progress.trace) progress.trace->finish();
-    GenerationMetadata m;
-    m.prompt = c.params.prompt;
-    m.negative_prompt = c.params.negative_prompt;
-    m.steps = c.params.steps;
-    m.sampler = c.params.sampler;
-    m.karras = c.params.karras;
-    m.cfg_scale = c.params.cfg_scale;
-    m.seed = c.params.seed;
-    m.width = image.width;
-    m.height = image.height;
-    m.model = model.name;
-    m.clip_skip = c.params.clip_skip;
+    GenerationMetadata m = generation_metadata(c.params, model.name, image.width, image.height);
     m.other = extra;
     ImageWriteOptions write;
     write.text["parameters"] = format_parameters(m);

@@ -146,4 +146,21 @@ GenerationResult txt2img(const StableDiffusionModel& model, const GenerationPara
                              params.vae_tile);
 }
 
+GenerationMetadata generation_metadata(const GenerationParams& params, const std::string& model_name, int width,
+                                       int height) {
+    GenerationMetadata m;
+    m.prompt = params.prompt;
+    m.negative_prompt = params.negative_prompt;
+    m.steps = params.steps;
+    m.sampler = params.sampler;
+    m.karras = params.karras;
+    m.cfg_scale = params.cfg_scale;
+    m.seed = params.seed;
+    m.width = width;
+    m.height = height;
+    m.model = model_name;
+    m.clip_skip = params.clip_skip;
+    return m;
+}
+
 }  // namespace ds

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/checkpoint/stable_diffusion_model.h"
+#include "core/pipeline/generation_metadata.h"
 #include "core/runtime/cancel_token.h"
 #include "core/runtime/step_event.h"
 
@@ -89,5 +90,10 @@ GenerationResult finish_generation(const StableDiffusionModel& model, at::Tensor
 
 // VAE decode of latents / scaling_factor, [B,3,H,W] in [-1, 1] (not clamped).
 at::Tensor decode_latents(const StableDiffusionModel& model, const at::Tensor& latents, int vae_tile = 0);
+
+// The "parameters" fields of a generation made with `params` by `model_name`, for an image of
+// width x height (the CLI and the studio add their mode's extras to `other`).
+GenerationMetadata generation_metadata(const GenerationParams& params, const std::string& model_name, int width,
+                                       int height);
 
 }  // namespace ds

@@ -79,17 +79,7 @@ using ExtraParameters = std::vector<std::pair<std::string, std::string>>;
 
 QString parametersText(const ds::GenerationParams& p, const std::string& modelName, int width, int height,
                        const ExtraParameters& extra) {
-    ds::GenerationMetadata m;
-    m.prompt = p.prompt;
-    m.negative_prompt = p.negative_prompt;
-    m.steps = p.steps;
-    m.sampler = p.sampler;
-    m.karras = p.karras;
-    m.cfg_scale = p.cfg_scale;
-    m.seed = p.seed;
-    m.width = width;
-    m.height = height;
-    m.model = modelName;
+    ds::GenerationMetadata m = ds::generation_metadata(p, modelName, width, height);
     m.other = extra;
     return QString::fromStdString(ds::format_parameters(m));
 }
