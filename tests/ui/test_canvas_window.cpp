@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "tests/ui/ui_test_support.h"
+#include "tests/ui/window_test_support.h"
 #include "ui/bridge/result_file.h"
 #include "ui/canvas/canvas_document.h"
 #include "ui/canvas/canvas_widget.h"
@@ -100,21 +101,7 @@ private:
         panel()->setRequest(r);
     }
 
-    GenerationOutcome generateAndWait() {
-        QSignalSpy finished(m_window->controller(), &GenerationController::finished);
-        QSignalSpy failed(m_window->controller(), &GenerationController::failed);
-        m_window->generateAction()->trigger();
-        if (!QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, kTimeoutMs)) {
-            qWarning("no result within the timeout");
-            return {};
-        }
-        if (!failed.isEmpty()) {
-            qWarning("generation failed: %s", qPrintable(panel()->message()));
-            return {};
-        }
-        QTest::qWait(0);  // the window's own finished handler has run (it is connected first)
-        return finished[0][0].value<GenerationOutcome>();
-    }
+    GenerationOutcome generateAndWait() { return ds::test::generateAndWait(m_window.get(), kTimeoutMs); }
 
 private slots:
     void initTestCase() {

@@ -31,6 +31,7 @@
 #include "core/io/image_io.h"
 #include "core/pipeline/generation_metadata.h"
 #include "tests/ui/ui_test_support.h"
+#include "tests/ui/window_test_support.h"
 #include "ui/generation_controller.h"
 #include "ui/forward_explorer_panel.h"
 #include "ui/generation_panel.h"
@@ -115,18 +116,7 @@ void GenerationWindowTest::prepare(const QString& prompt, int steps, quint64 see
 }
 
 GenerationOutcome GenerationWindowTest::generateAndWait() {
-    QSignalSpy finished(controller(), &GenerationController::finished);
-    QSignalSpy failed(controller(), &GenerationController::failed);
-    m_window->generateAction()->trigger();
-    if (!QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, kTimeoutMs)) {
-        qWarning("no result within the timeout");
-        return {};
-    }
-    if (!failed.isEmpty()) {
-        qWarning("generation failed: %s", qPrintable(panel()->message()));
-        return {};
-    }
-    return finished[0][0].value<GenerationOutcome>();
+    return ds::test::generateAndWait(m_window.get(), kTimeoutMs);
 }
 
 void GenerationWindowTest::generateFillsEveryPanel() {
