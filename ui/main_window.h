@@ -160,6 +160,7 @@ private:
     void applyToCanvas(const GenerationOutcome& outcome);
     void setProjectPath(const QString& path);
     void setProjectModified(bool modified);
+    bool mayDiscardChanges(const QString& title);  // true without asking when nothing is unsaved
     void updateWindowTitle();
     QString projectDirectory() const;
 

@@ -62,14 +62,15 @@ void MainWindow::setCanvasDocument(CanvasDocument* document) {
     m_undoGroup->setActiveStack(document->undoStack());
     m_canvasView->setDocument(document);
     connect(document, &CanvasDocument::changed, this, [this] { setProjectModified(true); });
-    connect(document, &CanvasDocument::sizeChanged, this, [this] { setProjectModified(true); });
+    connect(document, &CanvasDocument::sizeChanged, this, [this] {
+        setProjectModified(true);
+        m_exportCanvasAction->setEnabled(!m_canvas->isEmpty());
+    });
     if (old) {
         m_undoGroup->removeStack(old->undoStack());
         old->deleteLater();
     }
     if (m_exportCanvasAction) m_exportCanvasAction->setEnabled(!document->isEmpty());
-    connect(document, &CanvasDocument::sizeChanged, this,
-            [this] { m_exportCanvasAction->setEnabled(!m_canvas->isEmpty()); });
 }
 
 void MainWindow::createProjectActions() {
@@ -249,12 +250,7 @@ bool MainWindow::openProject(const QString& path, QString* error) {
 }
 
 void MainWindow::newProject() {
-    if (hasUnsavedChanges()) {
-        const auto answer = QMessageBox::question(
-            this, tr("New project"), tr("Discard the unsaved changes of this project?"),
-            QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
-        if (answer != QMessageBox::Discard) return;
-    }
+    if (!mayDiscardChanges(tr("New project"))) return;
     StudioProject empty;
     empty.settings = m_generationPanel->request();  // keep the settings; drop canvas and history
     empty.settings.initImage = QImage();
@@ -273,12 +269,7 @@ QString MainWindow::projectDirectory() const {
 }
 
 void MainWindow::openProjectDialog() {
-    if (hasUnsavedChanges()) {
-        const auto answer = QMessageBox::question(
-            this, tr("Open project"), tr("Discard the unsaved changes of this project?"),
-            QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
-        if (answer != QMessageBox::Discard) return;
-    }
+    if (!mayDiscardChanges(tr("Open project"))) return;
     const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), projectDirectory(),
                                                       tr("Diffusion Studio projects (*.dsproj)"));
     if (path.isEmpty()) return;
@@ -316,6 +307,13 @@ bool MainWindow::saveProjectAsDialog() {
     }
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;
+}
+
+bool MainWindow::mayDiscardChanges(const QString& title) {
+    if (!hasUnsavedChanges()) return true;
+    return QMessageBox::question(this, title, tr("Discard the unsaved changes of this project?"),
+                                 QMessageBox::Discard | QMessageBox::Cancel,
+                                 QMessageBox::Cancel) == QMessageBox::Discard;
 }
 
 bool MainWindow::hasUnsavedChanges() const {

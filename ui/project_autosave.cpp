@@ -18,18 +18,6 @@ namespace {
 const QString kPrefix = QStringLiteral("studio-");
 const QString kSuffix = QStringLiteral(".dsproj");
 
-// What a settings-only change looks like: everything but the pixels and the history.
-std::map<std::string, std::string> settingsOf(const StudioProject& project) {
-    std::map<std::string, std::string> settings = requestSettings(project.settings);
-    settings["random_seed"] = project.randomSeed ? "true" : "false";
-    settings["feather"] = std::to_string(project.featherRadius);
-    settings["margins"] = std::to_string(project.outpaintMargins.left()) + "," +
-                          std::to_string(project.outpaintMargins.top()) + "," +
-                          std::to_string(project.outpaintMargins.right()) + "," +
-                          std::to_string(project.outpaintMargins.bottom());
-    return settings;
-}
-
 QString lockPathOf(const QString& recoveryPath) { return recoveryPath + QStringLiteral(".lock"); }
 
 // True when no running studio holds the file's lock (a stale lock, from a crashed studio, is taken
@@ -49,7 +37,7 @@ ProjectAutosave::ProjectAutosave(const QString& directory, Snapshot snapshot, QO
       m_directory(directory.isEmpty() ? defaultDirectory() : directory),
       m_snapshot(std::move(snapshot)) {
     m_recoveryPath = QDir(m_directory).filePath(kPrefix + QString::number(QCoreApplication::applicationPid()) + kSuffix);
-    m_writtenSettings = settingsOf(m_snapshot());  // the state it starts from needs no recovery
+    m_writtenSettings = projectSettings(m_snapshot());  // the state it starts from needs no recovery
     m_timer = new QTimer(this);
     m_timer->setInterval(kDefaultIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &ProjectAutosave::tick);
@@ -91,7 +79,7 @@ void ProjectAutosave::markModified() { m_modified = true; }
 void ProjectAutosave::markSaved() {
     if (m_writer) m_writer->wait();
     m_modified = false;
-    m_writtenSettings = settingsOf(m_snapshot());
+    m_writtenSettings = projectSettings(m_snapshot());
     QFile::remove(m_recoveryPath);
 }
 
@@ -106,7 +94,7 @@ bool ProjectAutosave::saveNow(QString* error) {
     if (!takeLock(error)) return false;
     m_modified = false;
     const StudioProject snapshot = m_snapshot();
-    m_writtenSettings = settingsOf(snapshot);
+    m_writtenSettings = projectSettings(snapshot);
     if (!saveStudioProject(m_recoveryPath, snapshot, error)) {
         m_modified = true;
         return false;
@@ -131,7 +119,7 @@ bool ProjectAutosave::takeLock(QString* error) {
 void ProjectAutosave::tick() {
     if (m_writer) return;
     const StudioProject snapshot = m_snapshot();  // cheap: the images are shared, not copied
-    const std::map<std::string, std::string> settings = settingsOf(snapshot);
+    const std::map<std::string, std::string> settings = projectSettings(snapshot);
     if (!m_modified && settings == m_writtenSettings) return;
     QString lockError;
     if (!takeLock(&lockError)) {

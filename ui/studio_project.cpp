@@ -164,6 +164,17 @@ GenerationRequest requestFromSettings(const std::map<std::string, std::string>& 
     return r;
 }
 
+std::map<std::string, std::string> projectSettings(const StudioProject& studio) {
+    std::map<std::string, std::string> settings = requestSettings(studio.settings);
+    settings["random_seed"] = boolText(studio.randomSeed);
+    settings["has_canvas"] = boolText(!studio.image.isNull());
+    settings["outpaint_margins"] =
+        std::to_string(studio.outpaintMargins.left()) + "," + std::to_string(studio.outpaintMargins.top()) + "," +
+        std::to_string(studio.outpaintMargins.right()) + "," + std::to_string(studio.outpaintMargins.bottom());
+    settings["canvas_feather"] = std::to_string(studio.featherRadius);
+    return settings;
+}
+
 ds::Project toProject(const StudioProject& studio) {
     ds::Project project;
     if (!studio.image.isNull()) {
@@ -181,15 +192,9 @@ ds::Project toProject(const StudioProject& studio) {
     }
     project.prompt = text(studio.settings.prompt);
     project.negative_prompt = text(studio.settings.negativePrompt);
-    project.settings = requestSettings(studio.settings);
+    project.settings = projectSettings(studio);
     project.settings.erase("prompt");  // kept in their own fields
     project.settings.erase("negative_prompt");
-    project.settings["random_seed"] = boolText(studio.randomSeed);
-    project.settings["has_canvas"] = boolText(!studio.image.isNull());
-    project.settings["outpaint_margins"] =
-        std::to_string(studio.outpaintMargins.left()) + "," + std::to_string(studio.outpaintMargins.top()) + "," +
-        std::to_string(studio.outpaintMargins.right()) + "," + std::to_string(studio.outpaintMargins.bottom());
-    project.settings["canvas_feather"] = std::to_string(studio.featherRadius);
     for (const GenerationOutcome& outcome : studio.history) {
         ds::ProjectHistoryEntry entry;
         entry.kind = modeName(outcome.request.mode);

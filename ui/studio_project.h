@@ -33,6 +33,10 @@ std::map<std::string, std::string> requestSettings(const GenerationRequest& requ
 GenerationRequest requestFromSettings(const std::map<std::string, std::string>& settings,
                                       const GenerationRequest& defaults = {});
 
+// Everything but the pixels and the history, as text: the request's settings (prompts included)
+// plus the seed mode, the outpaint frame and the feather. Cheap: what autosave compares.
+std::map<std::string, std::string> projectSettings(const StudioProject& project);
+
 ds::Project toProject(const StudioProject& project);
 // Throws std::invalid_argument when the project holds something the studio cannot show (e.g. a
 // mask without a picture).
