@@ -6,6 +6,7 @@
 #include <ATen/record_function.h>
 
 #include "core/model/fused_attention_cpu.h"
+#include "core/model/winograd_conv_cpu.h"
 
 #include <algorithm>
 #include <vector>
@@ -28,6 +29,12 @@ void Conv2d::load(const WeightMap& w, const std::string& prefix, int64_t in, int
 }
 
 at::Tensor Conv2d::operator()(const at::Tensor& x) const {
+    // 3x3 "same" convolutions by Winograd F(2x2, 3x3): 1.5-2.3x faster than oneDNN on SD 1.5's and
+    // its VAE's layers here, and closer to float64. Below 64 channels in or out (the first and last
+    // layers) oneDNN's direct form was faster.
+    if (stride == 1 && padding == 1 && weight.size(2) == 3 && weight.size(3) == 3 && weight.size(0) >= 64 &&
+        weight.size(1) >= 64 && winograd_conv3x3_applies(x, weight))
+        return winograd_conv3x3(x, weight, bias);
     return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
 }
 

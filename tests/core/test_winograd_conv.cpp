@@ -1,0 +1,97 @@
+// Winograd F(2x2, 3x3) convolution against at::conv2d in float64 on awkward sizes: odd and tiny
+// images (a 2x2 output tile clipped at the border), batch 1-3, channel counts of no particular
+// multiple, no bias, several tile blocks with a block boundary inside a row of tiles, output
+// channels in several chunks, non-contiguous input, one and two threads; training falls back.
+#include <gtest/gtest.h>
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <tuple>
+
+#include "core/model/layers.h"
+#include "core/model/winograd_conv_cpu.h"
+
+namespace {
+
+double max_relative_error(const at::Tensor& got, const at::Tensor& want) {
+    return ((got.to(at::kDouble) - want).abs().max() / want.abs().max().clamp_min(1e-12)).item<double>();
+}
+
+at::Tensor reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+    return at::conv2d(x.to(at::kDouble), w.to(at::kDouble), b.defined() ? b.to(at::kDouble) : at::Tensor(), 1, 1);
+}
+
+}  // namespace
+
+// batch, in channels, out channels, height, width, with bias
+class WinogradShapes : public ::testing::TestWithParam<std::tuple<int, int, int, int, int, bool>> {};
+
+TEST_P(WinogradShapes, MatchesConv2d) {
+    const auto [n, c, k, h, w, with_bias] = GetParam();
+    at::manual_seed(n * 1000 + c * 10 + h);
+    const at::Tensor x = at::randn({n, c, h, w});
+    const at::Tensor weight = at::randn({k, c, 3, 3}) * 0.1;
+    const at::Tensor bias = with_bias ? at::randn({k}) : at::Tensor();
+    const at::Tensor want = reference(x, weight, bias);
+    ASSERT_TRUE(ds::winograd_conv3x3_applies(x, weight));
+    for (int threads : {1, 2}) {
+        const int saved = at::get_num_threads();
+        at::set_num_threads(threads);
+        const at::Tensor got = ds::winograd_conv3x3(x, weight, bias);
+        at::set_num_threads(saved);
+        ASSERT_EQ(got.sizes(), want.sizes());
+        EXPECT_LT(max_relative_error(got, want), 5e-6) << threads << " thread(s)";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AwkwardSizes, WinogradShapes,
+    ::testing::Values(std::make_tuple(1, 1, 1, 1, 1, true),        // one pixel: one clipped tile
+                      std::make_tuple(2, 3, 5, 7, 3, true),        // odd both ways
+                      std::make_tuple(3, 17, 9, 1, 12, false),     // one row, no bias
+                      std::make_tuple(2, 64, 70, 33, 17, true),
+                      std::make_tuple(1, 64, 64, 141, 139, true),  // 4,970 tiles: two blocks, split inside a row
+                      std::make_tuple(1, 1280, 300, 34, 34, true)  // output channels in two chunks, two blocks
+                      ));
+
+TEST(Winograd, NonContiguousInputAndTheConvModule) {
+    at::manual_seed(5);
+    const at::Tensor wide = at::randn({2, 96, 20, 30});
+    const at::Tensor x = wide.narrow(3, 3, 21);  // a view with row stride 30
+    ASSERT_FALSE(x.is_contiguous());
+    ds::Conv2d conv;
+    conv.weight = at::randn({80, 96, 3, 3}) * 0.1;
+    conv.bias = at::randn({80});
+    conv.stride = 1;
+    conv.padding = 1;
+    EXPECT_LT(max_relative_error(conv(x), reference(x, conv.weight, conv.bias)), 5e-6);
+    // channels-last input gives the same numbers
+    EXPECT_LT(max_relative_error(conv(x.contiguous(at::MemoryFormat::ChannelsLast)),
+                                 reference(x, conv.weight, conv.bias)),
+              5e-6);
+}
+
+TEST(Winograd, TrainingAndOtherKernelsTakeThePlainConvolution) {
+    const at::Tensor x = at::randn({1, 8, 6, 6});
+    const at::Tensor w = at::randn({8, 8, 3, 3}).requires_grad_();
+    EXPECT_FALSE(ds::winograd_conv3x3_applies(x, w));  // autograd needs conv2d's backward
+    {
+        at::NoGradGuard no_grad;
+        EXPECT_TRUE(ds::winograd_conv3x3_applies(x, w));
+    }
+    EXPECT_FALSE(ds::winograd_conv3x3_applies(x, at::randn({8, 8, 1, 1})));
+    EXPECT_FALSE(ds::winograd_conv3x3_applies(x.to(at::kDouble), at::randn({8, 8, 3, 3}, at::kDouble)));
+    EXPECT_FALSE(ds::winograd_conv3x3_applies(x, at::randn({8, 4, 3, 3})));  // channel mismatch
+}
+
+TEST(Winograd, NanStaysWhereConvolutionPutsIt) {
+    at::Tensor x = at::zeros({1, 64, 9, 9});
+    x[0][3][4][4] = NAN;
+    const at::Tensor w = at::randn({64, 64, 3, 3});
+    const at::Tensor y = ds::winograd_conv3x3(x, w, at::Tensor());
+    // conv2d spreads a NaN to the 3x3 neighbourhood; F(2x2, 3x3) may also reach the rest of the
+    // tiles that read it, but never past them.
+    EXPECT_TRUE(y[0][0][4][4].isnan().item<bool>());
+    EXPECT_FALSE(y.narrow(2, 0, 2).isnan().any().item<bool>());
+    EXPECT_FALSE(y.narrow(2, 7, 2).isnan().any().item<bool>());
+}
