@@ -1,5 +1,7 @@
 #include "core/model/fused_attention_cpu.h"
 
+#include "core/model/avx2_math.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -8,22 +10,12 @@
 #include <stdexcept>
 #include <vector>
 
-#if defined(__x86_64__) || defined(__i386__)
-#define DS_HAVE_X86_KERNEL 1
-#include <immintrin.h>
-#else
-#define DS_HAVE_X86_KERNEL 0
-#endif
 
 namespace ds {
 
-#if DS_HAVE_X86_KERNEL
+#if DS_HAVE_X86_KERNELS
 
 namespace {
-
-// Compiled for AVX2 + FMA whatever the rest of the build targets; only called after the run-time
-// check in fused_attention_cpu_available.
-#define DS_AVX2 __attribute__((target("avx2,fma")))
 
 constexpr int kTileRows = 6;          // 6 rows x 16 columns = 12 accumulators: the classic AVX2 tile
 // Block sizes measured best here (2 threads, SD 1.5's 4096- and 1024-token layers and its 77-token
@@ -89,30 +81,6 @@ DS_AVX2 void block_gemm(const float* a, int64_t lda, int64_t rows, const float* 
             tile_gemm_rows<1>(static_cast<int>(std::min<int64_t>(kTileRows, rows - r)), a + r * lda, lda, bg, ldb,
                               depth, c + r * ldc + col, ldc, accumulate);
     }
-}
-
-// exp(x) for x <= 0 (softmax arguments), ~1 ulp: x = n ln2 + r with |r| <= ln2/2 (Cody & Waite
-// reduction, ln2 split in two), e^r by its degree-7 Taylor polynomial, 2^n through the exponent
-// bits. Results below FLT_MIN are flushed to 0; NaN stays NaN (operand order of min/max).
-DS_AVX2 inline __m256 exp_nonpositive(__m256 x) {
-    const __m256 lowest = _mm256_set1_ps(-87.33654f);  // ln(FLT_MIN)
-    x = _mm256_min_ps(_mm256_set1_ps(0.0f), x);
-    const __m256 underflow = _mm256_cmp_ps(x, lowest, _CMP_LT_OQ);
-    x = _mm256_max_ps(lowest, x);
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(bits)));
 }
 
 DS_AVX2 float row_max(const float* row, int64_t n) {
@@ -196,8 +164,7 @@ DS_AVX2 void attend_query_block(const float* q, int64_t ldq, const float* key_pa
 }  // namespace
 
 bool fused_attention_cpu_available(int64_t qk_dim, int64_t v_dim) {
-    static const bool cpu_ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return cpu_ok && qk_dim > 0 && v_dim > 0 && qk_dim % 8 == 0 && v_dim % 8 == 0;
+    return cpu_has_avx2_fma() && qk_dim > 0 && v_dim > 0 && qk_dim % 8 == 0 && v_dim % 8 == 0;
 }
 
 void fused_attention_cpu(const AttentionSizes& n, const AttentionOperand& q, const AttentionOperand& k,

@@ -16,6 +16,8 @@ struct Linear {
     at::Tensor operator()(const at::Tensor& x) const;
 };
 
+struct GroupNorm;
+
 struct Conv2d {
     at::Tensor weight;  // [out, in, k, k]
     at::Tensor bias;
@@ -24,6 +26,15 @@ struct Conv2d {
     void load(const WeightMap& w, const std::string& prefix, int64_t in, int64_t out, int64_t kernel,
               int64_t stride = 1, int64_t padding = -1 /* -1: kernel / 2 */);
     at::Tensor operator()(const at::Tensor& x) const;
+    // (*this)(silu(norm(x))); where the Winograd kernel takes this layer, the norm and the SiLU are
+    // applied as it reads the input, and neither activation is ever materialised.
+    at::Tensor after_norm_silu(const at::Tensor& x, const GroupNorm& norm) const;
+    // (*this)(upsample_nearest2d(x, 2H x 2W)), with the upsampled input never materialised where the
+    // Winograd kernel takes this layer.
+    at::Tensor after_upsample_2x(const at::Tensor& x) const;
+
+private:
+    bool takes_winograd(const at::Tensor& x) const;
 };
 
 struct GroupNorm {

@@ -24,17 +24,14 @@ ResnetBlock2D ResnetBlock2D::load(const WeightMap& w, const std::string& prefix,
 }
 
 at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {
-    // In-place activations and adds keep at most three activations of this size alive at once.
-    at::Tensor h = norm1_(x);
-    at::silu_(h);
-    h = conv1_(h);
+    // Each norm + SiLU is fused into the convolution after it (Conv2d::after_norm_silu), and the adds
+    // are in place: at most three activations of this size are alive at once.
+    at::Tensor h = conv1_.after_norm_silu(x, norm1_);
     if (temb_channels_ > 0) {
         if (!temb.defined()) throw std::invalid_argument("ResnetBlock2D: this block needs a time embedding");
         h.add_(time_emb_proj_(at::silu(temb)).unsqueeze(-1).unsqueeze(-1));
     }
-    h = norm2_(h);
-    at::silu_(h);
-    h = conv2_(h);
+    h = conv2_.after_norm_silu(h, norm2_);
     // diffusers: (input_tensor + hidden_states) / output_scale_factor, with the factor 1.
     h.add_(conv_shortcut_.weight.defined() ? conv_shortcut_(x) : x);
     return h;
@@ -63,6 +60,7 @@ Upsample2D Upsample2D::load(const WeightMap& w, const std::string& prefix, int64
 at::Tensor Upsample2D::forward(const at::Tensor& x, int64_t out_h, int64_t out_w) const {
     const int64_t h = out_h > 0 ? out_h : 2 * x.size(-2);
     const int64_t w = out_w > 0 ? out_w : 2 * x.size(-1);
+    if (h == 2 * x.size(-2) && w == 2 * x.size(-1)) return conv_.after_upsample_2x(x);
     return conv_(at::upsample_nearest2d(x, {h, w}));
 }
 

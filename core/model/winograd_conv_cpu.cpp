@@ -5,7 +5,11 @@
 #include <ATen/core/grad_mode.h>
 #include <ATen/record_function.h>
 
+#include "core/model/avx2_math.h"
+
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 #include <vector>
 
 namespace ds {
@@ -20,7 +24,8 @@ constexpr int64_t kBufferBytes = 16 << 20;
 constexpr int64_t kMinBlockTiles = 256;
 
 struct Geometry {
-    int64_t n, c, k, h, w, tiles_y, tiles_x;
+    int64_t n, c, k, h, w, tiles_y, tiles_x;  // h, w: the convolution's input (and output) size
+    int64_t source_h, source_w;                // the tensor read: h x w, or h/2 x w/2 when upsampling
     int64_t tiles_per_image() const { return tiles_y * tiles_x; }
 };
 
@@ -71,21 +76,42 @@ void transform_filters(const float* g, int64_t k0, int64_t kn, int64_t c_count, 
 // v[16][C][count], with Bᵀ = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]. Tile
 // (ty, tx) reads input rows 2ty-1 .. 2ty+2 and columns 2tx-1 .. 2tx+2; outside the image is the
 // zero padding. Done a row of tiles at a time: d B along the four rows, then Bᵀ down them.
-void transform_inputs(const float* x, const Geometry& g, int64_t first, int64_t count, float* v, int64_t plane) {
+// silu(v * scale + shift) on a row in place.
+void affine_silu(float* v, int64_t n, float scale, float shift) {
+#if DS_HAVE_X86_KERNELS
+    if (cpu_has_avx2_fma()) return affine_silu_avx2(v, n, scale, shift);
+#endif
+    for (int64_t i = 0; i < n; ++i) {
+        const float y = v[i] * scale + shift;
+        v[i] = y / (1.0f + std::exp(-y));
+    }
+}
+
+// scale/shift: the activation's [N, C] maps, or null for none.
+void transform_inputs(const float* x, const Geometry& g, int64_t first, int64_t count, float* v, int64_t plane,
+                      const float* scale, const float* shift) {
     at::parallel_for(0, g.c, 1, [&](int64_t begin, int64_t end) {
         std::vector<float> rows(static_cast<size_t>(4 * (g.w + 4)), 0.0f);  // [4][W + 4], x at 1..W
         std::vector<float> cols(static_cast<size_t>(16 * g.tiles_x));        // [row i][j][tile]
         for (int64_t c = begin; c < end; ++c)
             for_each_tile_row(g, first, count, [&](int64_t n, int64_t ty, int64_t tx0, int64_t tx1, int64_t offset) {
-                const float* plane_in = x + (n * g.c + c) * g.h * g.w;
+                const float* plane_in = x + (n * g.c + c) * g.source_h * g.source_w;
+                const bool upsampling = g.source_w != g.w;
                 const int64_t tiles = tx1 - tx0;
                 for (int i = 0; i < 4; ++i) {
                     float* row = rows.data() + i * (g.w + 4);
                     const int64_t iy = 2 * ty - 1 + i;
-                    if (iy >= 0 && iy < g.h)
-                        std::copy(plane_in + iy * g.w, plane_in + (iy + 1) * g.w, row + 1);
-                    else
+                    if (iy >= 0 && iy < g.h) {
+                        if (upsampling) {  // nearest neighbour: source pixel (iy/2, ix/2)
+                            const float* src = plane_in + (iy / 2) * g.source_w;
+                            for (int64_t j = 0; j < g.source_w; ++j) row[1 + 2 * j] = row[2 + 2 * j] = src[j];
+                        } else {
+                            std::copy(plane_in + iy * g.w, plane_in + (iy + 1) * g.w, row + 1);
+                        }
+                        if (scale != nullptr) affine_silu(row + 1, g.w, scale[n * g.c + c], shift[n * g.c + c]);
+                    } else {
                         std::fill(row + 1, row + 1 + g.w, 0.0f);
+                    }
                     const float* b = row + 2 * tx0;
                     float* a = cols.data() + i * 4 * g.tiles_x;
                     for (int64_t t = 0; t < tiles; ++t) {
@@ -161,12 +187,15 @@ bool winograd_conv3x3_applies(const at::Tensor& x, const at::Tensor& weight) {
            weight.size(2) == 3 && weight.size(3) == 3 && weight.size(1) == x.size(1) && x.numel() > 0;
 }
 
-at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias) {
+at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                            const ConvInputActivation* activation, bool upsample_2x) {
     RECORD_USER_SCOPE("ds::conv2d_winograd");  // core/perf's profiler charges it to convolution
     const at::Tensor x = input.contiguous();
     const at::Tensor w = weight.contiguous();
     const at::Tensor b = bias.defined() ? bias.contiguous() : bias;
-    const Geometry g{x.size(0), x.size(1), w.size(0), x.size(2), x.size(3), (x.size(2) + 1) / 2, (x.size(3) + 1) / 2};
+    const int64_t factor = upsample_2x ? 2 : 1;
+    const int64_t h = factor * x.size(2), width = factor * x.size(3);
+    const Geometry g{x.size(0), x.size(1), w.size(0), h, width, (h + 1) / 2, (width + 1) / 2, x.size(2), x.size(3)};
     const int64_t tiles = g.n * g.tiles_per_image();
     const int64_t floats = kBufferBytes / static_cast<int64_t>(sizeof(float));
     const int64_t block = std::min(tiles, std::max(kMinBlockTiles, floats / (16 * g.c)));
@@ -181,13 +210,23 @@ at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, c
     at::Tensor m_buffer = at::empty({16 * m_plane}, x.options());
     at::Tensor y = at::empty({g.n, g.k, g.h, g.w}, x.options());
     const float* bias_data = b.defined() ? b.data_ptr<float>() : nullptr;
+    at::Tensor scale, shift;
+    if (activation != nullptr) {
+        scale = activation->scale.to(at::kFloat).contiguous();
+        shift = activation->shift.to(at::kFloat).contiguous();
+        if (scale.numel() != g.n * g.c || shift.numel() != g.n * g.c)
+            throw std::invalid_argument("winograd_conv3x3: the activation needs one scale and shift per image and channel");
+    }
+    const float* scale_data = scale.defined() ? scale.data_ptr<float>() : nullptr;
+    const float* shift_data = shift.defined() ? shift.data_ptr<float>() : nullptr;
     // With every output channel in one chunk, the filters are transformed once for all the blocks.
     const bool filters_once = k_chunk == g.k;
     if (filters_once) transform_filters(w.data_ptr<float>(), 0, g.k, g.c, u_buffer.data_ptr<float>(), u_plane);
     for (int64_t first = 0; first < tiles; first += block) {
         const int64_t count = std::min(block, tiles - first);
         const at::Tensor v = v_buffer.as_strided({16, g.c, count}, {v_plane, count, 1});
-        transform_inputs(x.data_ptr<float>(), g, first, count, v_buffer.data_ptr<float>(), v_plane);
+        transform_inputs(x.data_ptr<float>(), g, first, count, v_buffer.data_ptr<float>(), v_plane, scale_data,
+                         shift_data);
         for (int64_t k0 = 0; k0 < g.k; k0 += k_chunk) {
             const int64_t kn = std::min(k_chunk, g.k - k0);
             const at::Tensor u = u_buffer.as_strided({16, kn, g.c}, {u_plane, g.c, 1});

@@ -13,8 +13,18 @@ namespace ds {
 // Float32 CPU tensors of the right ranks, a 3x3 kernel, and no gradient to record.
 bool winograd_conv3x3_applies(const at::Tensor& x, const at::Tensor& weight);
 
-// conv2d(x, weight, bias, stride 1, padding 1) for x [N, C, H, W], weight [K, C, 3, 3], bias [K]
-// or undefined.
-at::Tensor winograd_conv3x3(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
+// An optional activation applied to the input as the tiles are read, so that it is never
+// materialised: silu(x * scale + shift) per (image, channel), scale and shift float32 [N, C] (a
+// GroupNorm folded into one affine map per channel, then SiLU). The zero padding stays zero.
+struct ConvInputActivation {
+    at::Tensor scale, shift;
+};
+
+// conv2d(a(u(x)), weight, bias, stride 1, padding 1) for x [N, C, H, W], weight [K, C, 3, 3], bias
+// [K] or undefined; a the activation when given, else the identity; u the 2x nearest-neighbour
+// upsampling (SD's Upsample2D) when upsample_2x, else the identity: the output is then
+// [N, K, 2H, 2W] and the upsampled input is never materialised either.
+at::Tensor winograd_conv3x3(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                            const ConvInputActivation* activation = nullptr, bool upsample_2x = false);
 
 }  // namespace ds

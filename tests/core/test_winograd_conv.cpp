@@ -95,3 +95,47 @@ TEST(Winograd, NanStaysWhereConvolutionPutsIt) {
     EXPECT_FALSE(y.narrow(2, 0, 2).isnan().any().item<bool>());
     EXPECT_FALSE(y.narrow(2, 7, 2).isnan().any().item<bool>());
 }
+
+// A GroupNorm + SiLU folded into the Winograd kernel's reading of the input (the ResNet blocks'
+// norm -> SiLU -> conv) against the three done one after another in float64.
+TEST(Winograd, FusedGroupNormAndSilu) {
+    at::manual_seed(21);
+    for (const auto& [n, c, k, h, w, groups] : {std::make_tuple(2, 64, 96, 13, 9, 32), std::make_tuple(1, 128, 64, 20, 21, 8),
+                                                std::make_tuple(2, 32, 32, 8, 8, 32)}) {  // last: too few channels, plain path
+        const at::Tensor x = at::randn({n, c, h, w}) * 3.0 + 1.5;
+        ds::GroupNorm norm;
+        norm.weight = at::randn({c});
+        norm.bias = at::randn({c});
+        norm.groups = groups;
+        norm.eps = 1e-6;
+        ds::Conv2d conv;
+        conv.weight = at::randn({k, c, 3, 3}) * 0.05;
+        conv.bias = at::randn({k});
+        conv.stride = 1;
+        conv.padding = 1;
+        const at::Tensor xd = x.to(at::kDouble);
+        const at::Tensor want = at::conv2d(at::silu(at::group_norm(xd, groups, norm.weight.to(at::kDouble), norm.bias.to(at::kDouble), 1e-6)),
+                                           conv.weight.to(at::kDouble), conv.bias.to(at::kDouble), 1, 1);
+        EXPECT_LT(max_relative_error(conv.after_norm_silu(x, norm), want), 5e-6) << c << " channels";
+    }
+}
+
+// SD's Upsample2D (nearest 2x, then the 3x3 convolution) with the upsampling folded into the
+// kernel's reading of the input, odd sizes included.
+TEST(Winograd, FusedNearestUpsampling) {
+    at::manual_seed(22);
+    for (const auto& [n, c, k, h, w] : {std::make_tuple(2, 64, 80, 7, 5), std::make_tuple(1, 96, 64, 16, 16),
+                                        std::make_tuple(1, 16, 16, 3, 4)}) {  // last: too few channels, plain path
+        const at::Tensor x = at::randn({n, c, h, w});
+        ds::Conv2d conv;
+        conv.weight = at::randn({k, c, 3, 3}) * 0.05;
+        conv.bias = at::randn({k});
+        conv.stride = 1;
+        conv.padding = 1;
+        const at::Tensor want = at::conv2d(at::upsample_nearest2d(x.to(at::kDouble), {2 * h, 2 * w}),
+                                           conv.weight.to(at::kDouble), conv.bias.to(at::kDouble), 1, 1);
+        const at::Tensor got = conv.after_upsample_2x(x);
+        ASSERT_EQ(got.sizes(), want.sizes());
+        EXPECT_LT(max_relative_error(got, want), 5e-6) << c << " channels";
+    }
+}
