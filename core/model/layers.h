@@ -34,7 +34,8 @@ struct Conv2d {
     at::Tensor after_upsample_2x(const at::Tensor& x) const;
 
 private:
-    bool takes_winograd(const at::Tensor& x) const;
+    // pixel_factor: output pixels per input pixel (4 for the fused 2x upsampling)
+    bool takes_winograd(const at::Tensor& x, int64_t pixel_factor = 1) const;
 };
 
 struct GroupNorm {

@@ -56,12 +56,12 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Winograd, NonContiguousInputAndTheConvModule) {
     at::manual_seed(5);
-    const at::Tensor wide = at::randn({2, 96, 20, 30});
-    const at::Tensor x = wide.narrow(3, 3, 21);  // a view with row stride 30
+    const at::Tensor wide = at::randn({2, 96, 40, 60});
+    const at::Tensor x = wide.narrow(3, 3, 41);  // a view with row stride 60; large enough for Winograd
     ASSERT_FALSE(x.is_contiguous());
     ds::Conv2d conv;
-    conv.weight = at::randn({80, 96, 3, 3}) * 0.1;
-    conv.bias = at::randn({80});
+    conv.weight = at::randn({96, 96, 3, 3}) * 0.1;
+    conv.bias = at::randn({96});
     conv.stride = 1;
     conv.padding = 1;
     EXPECT_LT(max_relative_error(conv(x), reference(x, conv.weight, conv.bias)), 5e-6);
@@ -100,8 +100,11 @@ TEST(Winograd, NanStaysWhereConvolutionPutsIt) {
 // norm -> SiLU -> conv) against the three done one after another in float64.
 TEST(Winograd, FusedGroupNormAndSilu) {
     at::manual_seed(21);
-    for (const auto& [n, c, k, h, w, groups] : {std::make_tuple(2, 64, 96, 13, 9, 32), std::make_tuple(1, 128, 64, 20, 21, 8),
-                                                std::make_tuple(2, 32, 32, 8, 8, 32)}) {  // last: too few channels, plain path
+    // Conv2d takes the fused kernel from 0.5 direct GFLOP up: the first two; the others take the
+    // plain path (too few channels, too small).
+    for (const auto& [n, c, k, h, w, groups] :
+         {std::make_tuple(2, 128, 128, 40, 37, 32), std::make_tuple(1, 128, 64, 70, 71, 8),
+          std::make_tuple(2, 32, 32, 8, 8, 32), std::make_tuple(2, 64, 96, 13, 9, 32)}) {
         const at::Tensor x = at::randn({n, c, h, w}) * 3.0 + 1.5;
         ds::GroupNorm norm;
         norm.weight = at::randn({c});
@@ -124,7 +127,7 @@ TEST(Winograd, FusedGroupNormAndSilu) {
 // kernel's reading of the input, odd sizes included.
 TEST(Winograd, FusedNearestUpsampling) {
     at::manual_seed(22);
-    for (const auto& [n, c, k, h, w] : {std::make_tuple(2, 64, 80, 7, 5), std::make_tuple(1, 96, 64, 16, 16),
+    for (const auto& [n, c, k, h, w] : {std::make_tuple(2, 128, 128, 20, 19), std::make_tuple(1, 96, 80, 33, 31),
                                         std::make_tuple(1, 16, 16, 3, 4)}) {  // last: too few channels, plain path
         const at::Tensor x = at::randn({n, c, h, w});
         ds::Conv2d conv;
@@ -138,4 +141,28 @@ TEST(Winograd, FusedNearestUpsampling) {
         ASSERT_EQ(got.sizes(), want.sizes());
         EXPECT_LT(max_relative_error(got, want), 5e-6) << c << " channels";
     }
+}
+
+// The kernel's fused input reads on tiny, odd sizes (called directly: Conv2d keeps such layers on
+// the plain path): the activation must leave the zero padding at zero, and the upsampling must
+// clip at odd borders.
+TEST(Winograd, FusedInputsOnTinyOddSizes) {
+    at::manual_seed(23);
+    const at::Tensor x = at::randn({2, 6, 5, 3}) * 2.0;
+    const at::Tensor w = at::randn({7, 6, 3, 3});
+    const at::Tensor b = at::randn({7});
+    const at::Tensor scale = at::randn({2, 6}), shift = at::randn({2, 6});
+    const ds::ConvInputActivation activation{scale, shift};
+    const at::Tensor xd = x.to(at::kDouble);
+    const at::Tensor activated = at::silu(xd * scale.to(at::kDouble).view({2, 6, 1, 1}) + shift.to(at::kDouble).view({2, 6, 1, 1}));
+    const at::Tensor wd = w.to(at::kDouble), bd = b.to(at::kDouble);
+    EXPECT_LT(max_relative_error(ds::winograd_conv3x3(x, w, b, &activation), at::conv2d(activated, wd, bd, 1, 1)), 5e-6);
+    EXPECT_LT(max_relative_error(ds::winograd_conv3x3(x, w, b, nullptr, true),
+                                 at::conv2d(at::upsample_nearest2d(xd, {10, 6}), wd, bd, 1, 1)),
+              5e-6);
+    EXPECT_LT(max_relative_error(ds::winograd_conv3x3(x, w, b, &activation, true),
+                                 at::conv2d(at::upsample_nearest2d(activated, {10, 6}), wd, bd, 1, 1)),
+              5e-6);
+    const ds::ConvInputActivation wrong{at::ones({1, 6}), at::zeros({1, 6})};
+    EXPECT_THROW(ds::winograd_conv3x3(x, w, b, &wrong), std::invalid_argument);
 }
