@@ -63,7 +63,8 @@ at::Tensor Conv2d::after_norm_silu(const at::Tensor& x, const GroupNorm& norm) c
     // GroupNorm (Wu & He 2018) folded into one affine map per (image, channel):
     // y = (x - mean_g) rstd_g gamma_c + beta_c = x scale + shift.
     const int64_t n = x.size(0), per_group = channels / norm.groups;
-    const auto [var, mean] = at::var_mean(x.reshape({n, norm.groups, -1}), {2}, /*unbiased=*/false, /*keepdim=*/false);
+    const auto [var, mean] =
+        at::var_mean(x.reshape({n, norm.groups, -1}), at::IntArrayRef{2}, /*unbiased=*/false, /*keepdim=*/false);
     const at::Tensor rstd = var.add(norm.eps).rsqrt_().repeat_interleave(per_group, 1);  // [n, C]
     const at::Tensor scale = rstd.mul_(norm.weight.view({1, channels}));
     const at::Tensor shift = norm.bias.view({1, channels}) - mean.repeat_interleave(per_group, 1) * scale;
