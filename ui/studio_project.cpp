@@ -81,6 +81,26 @@ private:
 };
 
 std::string boolText(bool b) { return b ? "true" : "false"; }
+
+// Margins as "left,top,right,bottom" (the outpaint extension and the canvas frame).
+std::string marginsText(const QMargins& m) {
+    return std::to_string(m.left()) + "," + std::to_string(m.top()) + "," + std::to_string(m.right()) + "," +
+           std::to_string(m.bottom());
+}
+
+// Reads marginsText's form; leaves *out alone unless all four numbers parse.
+bool parseMargins(const std::string& text, QMargins* out) {
+    const QStringList parts = qtext(text).split(QLatin1Char(','));
+    if (parts.size() != 4) return false;
+    int v[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; ++i) {
+        bool ok = false;
+        v[i] = parts[i].trimmed().toInt(&ok);
+        if (!ok) return false;
+    }
+    *out = QMargins(v[0], v[1], v[2], v[3]);
+    return true;
+}
 std::string numberText(double v) { return text(QString::number(v, 'g', 17)); }
 
 // The picture as RGBA8888 and the mask as Grayscale8, whatever the project stored.
@@ -117,8 +137,7 @@ std::map<std::string, std::string> requestSettings(const GenerationRequest& r) {
         {"only_masked", boolText(r.onlyMasked)},
         {"mask_padding", std::to_string(r.maskPadding)},
         {"inpaint_method", text(r.inpaintMethod)},
-        {"extend", std::to_string(r.extendLeft) + "," + std::to_string(r.extendTop) + "," +
-                       std::to_string(r.extendRight) + "," + std::to_string(r.extendBottom)},
+        {"extend", marginsText(QMargins(r.extendLeft, r.extendTop, r.extendRight, r.extendBottom))},
         {"outpaint_fill", text(r.outpaintFill)},
         {"overlap", std::to_string(r.overlap)},
         {"prompt", text(r.prompt)},
@@ -150,15 +169,12 @@ GenerationRequest requestFromSettings(const std::map<std::string, std::string>& 
     in.read("prompt", &r.prompt);
     in.read("negative_prompt", &r.negativePrompt);
     if (const auto it = settings.find("extend"); it != settings.end()) {
-        const QStringList parts = qtext(it->second).split(QLatin1Char(','));
-        int v[4] = {0, 0, 0, 0};
-        bool all = parts.size() == 4;
-        for (int i = 0; all && i < 4; ++i) v[i] = parts[i].toInt(&all);
-        if (all) {
-            r.extendLeft = v[0];
-            r.extendTop = v[1];
-            r.extendRight = v[2];
-            r.extendBottom = v[3];
+        QMargins extend;
+        if (parseMargins(it->second, &extend)) {
+            r.extendLeft = extend.left();
+            r.extendTop = extend.top();
+            r.extendRight = extend.right();
+            r.extendBottom = extend.bottom();
         }
     }
     return r;
@@ -168,9 +184,7 @@ std::map<std::string, std::string> projectSettings(const StudioProject& studio) 
     std::map<std::string, std::string> settings = requestSettings(studio.settings);
     settings["random_seed"] = boolText(studio.randomSeed);
     settings["has_canvas"] = boolText(!studio.image.isNull());
-    settings["outpaint_margins"] =
-        std::to_string(studio.outpaintMargins.left()) + "," + std::to_string(studio.outpaintMargins.top()) + "," +
-        std::to_string(studio.outpaintMargins.right()) + "," + std::to_string(studio.outpaintMargins.bottom());
+    settings["outpaint_margins"] = marginsText(studio.outpaintMargins);
     settings["canvas_feather"] = std::to_string(studio.featherRadius);
     return settings;
 }
@@ -242,11 +256,8 @@ StudioProject fromProject(const ds::Project& project) {
     studio.settings = requestFromSettings(settings);
     in.read("random_seed", &studio.randomSeed);
     in.read("canvas_feather", &studio.featherRadius);
-    if (const auto it = project.settings.find("outpaint_margins"); it != project.settings.end()) {
-        const QStringList parts = qtext(it->second).split(QLatin1Char(','));
-        if (parts.size() == 4)
-            studio.outpaintMargins = QMargins(parts[0].toInt(), parts[1].toInt(), parts[2].toInt(), parts[3].toInt());
-    }
+    if (const auto it = project.settings.find("outpaint_margins"); it != project.settings.end())
+        parseMargins(it->second, &studio.outpaintMargins);
     for (const ds::ProjectHistoryEntry& entry : project.history) {
         GenerationOutcome outcome;
         outcome.request = requestFromSettings(entry.extra);
