@@ -1,5 +1,7 @@
 #include "core/model/transformer_2d.h"
 
+#include "core/model/geglu_cpu.h"
+
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 
@@ -40,10 +42,17 @@ void GegluFeedForward::load(const WeightMap& w, const std::string& prefix, int64
 }
 
 at::Tensor GegluFeedForward::operator()(const at::Tensor& x) const {
-    const auto parts = proj(x).chunk(2, -1);
+    at::Tensor h = proj(x);  // [..., value | gate]
+    if (!at::GradMode::is_enabled() && h.device().is_cpu() && h.scalar_type() == at::kFloat && h.is_contiguous()) {
+        // inference on the CPU: the gating in place over the value half, read by `out` as a strided view
+        const int64_t width = h.size(-1) / 2;
+        geglu_rows_inplace(h.data_ptr<float>(), h.numel() / h.size(-1), width);
+        return out(h.narrow(-1, 0, width));
+    }
+    const auto parts = h.chunk(2, -1);
     at::Tensor gate = at::gelu(parts[1]);
     if (at::GradMode::is_enabled()) return out(parts[0] * gate);  // backward needs gate's values
-    gate.mul_(parts[0]);  // inference: one buffer of [tokens, inner] less
+    gate.mul_(parts[0]);
     return out(gate);
 }
 
