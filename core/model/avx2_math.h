@@ -23,6 +23,13 @@ inline bool cpu_has_avx2_fma() {
 #endif
 }
 
+// silu(v * scale + shift), silu(y) = y / (1 + e^-y) (Elfwing et al. 2018): the scalar form, for
+// the vector kernels' tails and for CPUs without AVX2.
+inline float affine_silu_scalar(float v, float scale, float shift) {
+    const float y = v * scale + shift;
+    return y / (1.0f + __builtin_expf(-y));
+}
+
 #if DS_HAVE_X86_KERNELS
 // exp(x) for x <= 0, ~1 ulp: x = n ln2 + r with |r| <= ln2/2 (Cody & Waite reduction, ln2 split in
 // two), e^r by its degree-7 Taylor polynomial, 2^n through the exponent bits. Results below FLT_MIN
@@ -48,8 +55,7 @@ DS_AVX2 inline __m256 exp_nonpositive(__m256 x) {
     return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(bits)));
 }
 
-// v = silu(v * scale + shift) in place, silu(y) = y / (1 + e^-y) (Elfwing et al. 2018), written
-// with e = exp(-|y|) so that the exponential never overflows: y / (1 + e) for y >= 0, y e / (1 + e)
+// v = silu(v * scale + shift) in place, written with e = exp(-|y|) so that the exponential never overflows: y / (1 + e) for y >= 0, y e / (1 + e)
 // below.
 DS_AVX2 inline void affine_silu_avx2(float* v, int64_t n, float scale, float shift) {
     const __m256 s = _mm256_set1_ps(scale), b = _mm256_set1_ps(shift), one = _mm256_set1_ps(1.0f);
@@ -61,10 +67,7 @@ DS_AVX2 inline void affine_silu_avx2(float* v, int64_t n, float scale, float shi
         const __m256 numerator = _mm256_blendv_ps(e, one, _mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_GE_OQ));
         _mm256_storeu_ps(v + i, _mm256_div_ps(_mm256_mul_ps(y, numerator), _mm256_add_ps(one, e)));
     }
-    for (; i < n; ++i) {
-        const float y = v[i] * scale + shift;
-        v[i] = y / (1.0f + __builtin_expf(-y));
-    }
+    for (; i < n; ++i) v[i] = affine_silu_scalar(v[i], scale, shift);
 }
 #endif
 

@@ -10,6 +10,11 @@ namespace ds {
 
 namespace {
 
+// value * gelu(gate), gelu(x) = ½ x erfc(-x/√2): the scalar form (vector tails, CPUs without AVX2).
+inline float gelu_gated(float value, float gate) {
+    return value * 0.5f * gate * std::erfc(-gate * 0.70710678118654752f);
+}
+
 #if DS_HAVE_X86_KERNELS
 // gelu(x) = x Φ(x) = ½ x erfc(-x/√2). With y = |x|/√2, erfc(y) = t P(t) e^(-y²), t = 1/(1 + p y)
 // (Abramowitz & Stegun 7.1.26, |error| <= 1.5e-7 on erf): Φ(x) = 1 - ½ erfc(y) for x >= 0 and
@@ -33,7 +38,7 @@ DS_AVX2 void geglu_row_avx2(float* value, const float* gate, int64_t width) {
     int64_t i = 0;
     for (; i + 8 <= width; i += 8)
         _mm256_storeu_ps(value + i, _mm256_mul_ps(_mm256_loadu_ps(value + i), gelu_avx2(_mm256_loadu_ps(gate + i))));
-    for (; i < width; ++i) value[i] *= 0.5f * gate[i] * std::erfc(-gate[i] * 0.70710678118654752f);
+    for (; i < width; ++i) value[i] = gelu_gated(value[i], gate[i]);
 }
 #endif
 
@@ -41,7 +46,7 @@ void geglu_row(float* value, const float* gate, int64_t width) {
 #if DS_HAVE_X86_KERNELS
     if (cpu_has_avx2_fma()) return geglu_row_avx2(value, gate, width);
 #endif
-    for (int64_t i = 0; i < width; ++i) value[i] *= 0.5f * gate[i] * std::erfc(-gate[i] * 0.70710678118654752f);
+    for (int64_t i = 0; i < width; ++i) value[i] = gelu_gated(value[i], gate[i]);
 }
 
 }  // namespace

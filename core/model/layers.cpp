@@ -137,6 +137,13 @@ constexpr int64_t kScoreBlockBytes = 2 << 20;
 // of the reference composition cost less than dispatching the blocks one by one.
 constexpr int64_t kMinBlockedScores = 1 << 20;
 
+// q's shape with v's width last: what attention returns.
+std::vector<int64_t> attention_output_shape(const at::Tensor& q, int64_t v_width) {
+    std::vector<int64_t> shape = q.sizes().vec();
+    shape.back() = v_width;
+    return shape;
+}
+
 // The CPU float32 path without a mask where the fused kernel is not available (no AVX2/FMA, head
 // widths that are not multiples of 8): every (slice, query block) pair is one independent work
 // item spread over the intra-op threads, each with its own score buffer. Inside a worker, the
@@ -147,8 +154,6 @@ at::Tensor blocked_attention_cpu(const at::Tensor& q, const at::Tensor& k, const
     const int64_t lq = q.size(-2), d = q.size(-1), lk = k.size(-2), dv = v.size(-1);
     const int64_t slices = q.numel() / (lq * d);
     const at::Tensor qs = q.mul(scale).reshape({slices, lq, d});  // scaling q costs lq*d, not lq*lk
-    std::vector<int64_t> shape = q.sizes().vec();
-    shape.back() = dv;
     const at::Tensor kt = k.reshape({slices, lk, d}).transpose(1, 2).contiguous();  // [slices, d, lk]
     const at::Tensor vs = v.reshape({slices, lk, dv}).contiguous();
     at::Tensor out = at::empty({slices, lq, dv}, q.options());
@@ -167,7 +172,7 @@ at::Tensor blocked_attention_cpu(const at::Tensor& q, const at::Tensor& k, const
             at::mm_out(o, sc, vs[slice]);
         }
     });
-    return out.view(shape);
+    return out.view(attention_output_shape(q, dv));
 }
 
 // The same on x86 CPUs with AVX2/FMA and head widths that are multiples of 8, through the fused
@@ -191,10 +196,7 @@ at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k, const at::T
     const at::Tensor out = at::empty({batch, lq, heads, dv}, q.options()).transpose(1, 2);
     fused_attention_cpu(AttentionSizes{batch, heads, lq, lk, d, dv}, operand(q4), operand(k4), operand(v4),
                         operand(out), static_cast<float>(scale));
-    if (four_d) return out;
-    std::vector<int64_t> shape = q.sizes().vec();
-    shape.back() = dv;
-    return out.reshape(shape);
+    return four_d ? out : out.reshape(attention_output_shape(q, dv));
 }
 
 bool same_leading_dims(const at::Tensor& a, const at::Tensor& b) {

@@ -81,10 +81,7 @@ void affine_silu(float* v, int64_t n, float scale, float shift) {
 #if DS_HAVE_X86_KERNELS
     if (cpu_has_avx2_fma()) return affine_silu_avx2(v, n, scale, shift);
 #endif
-    for (int64_t i = 0; i < n; ++i) {
-        const float y = v[i] * scale + shift;
-        v[i] = y / (1.0f + std::exp(-y));
-    }
+    for (int64_t i = 0; i < n; ++i) v[i] = affine_silu_scalar(v[i], scale, shift);
 }
 
 // scale/shift: the activation's [N, C] maps, or null for none.
