@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "core/model/layers.h"
@@ -79,7 +80,7 @@ struct MidBlock {
     at::Tensor forward(const at::Tensor& x) const {
         at::Tensor h = first.forward(x);
         if (has_attention) h = attention.forward(h);
-        return second.forward(h);
+        return second.forward_reusing(std::move(h));
     }
 };
 
@@ -120,7 +121,7 @@ struct Encoder {
     at::Tensor forward(const at::Tensor& x) const {
         at::Tensor h = conv_in(x);
         for (size_t i = 0; i < levels.size(); ++i) {
-            for (const auto& resnet : levels[i]) h = resnet.forward(h);
+            for (const auto& resnet : levels[i]) h = resnet.forward_reusing(std::move(h));
             if (i < downsamplers.size()) h = downsamplers[i].forward(h);
         }
         h = mid.forward(h);
@@ -170,7 +171,7 @@ struct Decoder {
     at::Tensor upsampling_stage(const at::Tensor& x) const {
         at::Tensor h = x;
         for (size_t i = 0; i < levels.size(); ++i) {
-            for (const auto& resnet : levels[i]) h = resnet.forward(h);
+            for (const auto& resnet : levels[i]) h = resnet.forward_reusing(std::move(h));
             if (i < upsamplers.size()) h = upsamplers[i].forward(h);
         }
         h = norm_out(h);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -44,8 +45,31 @@ bool Conv2d::takes_winograd(const at::Tensor& x, int64_t pixel_factor) const {
     return direct_flops >= 5e8;
 }
 
+// 1x1 stride-1 convolutions at inference as one sgemm per image on the NCHW layout, W [K, C] times
+// X [C, H*W]. At more than one thread ATen hands them to oneDNN, which first reorders the input into
+// a blocked copy: 256 MiB more for the SD VAE decoder's last shortcut at 512x512.
+bool Conv2d::takes_pointwise_matmul(const at::Tensor& x) const {
+    return stride == 1 && padding == 0 && weight.dim() == 4 && weight.size(2) == 1 && weight.size(3) == 1 &&
+           x.dim() == 4 && x.size(1) == weight.size(1) && x.device().is_cpu() && weight.device().is_cpu() &&
+           x.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
+           (!bias.defined() || bias.scalar_type() == at::kFloat) &&
+           !(at::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad()));
+}
+
 at::Tensor Conv2d::operator()(const at::Tensor& x) const {
     if (takes_winograd(x)) return winograd_conv3x3(x, weight, bias);
+    if (takes_pointwise_matmul(x)) {
+        const int64_t n = x.size(0), c = x.size(1), k = weight.size(0), h = x.size(2), w = x.size(3);
+        const at::Tensor input = x.contiguous().view({n, c, h * w});
+        const at::Tensor matrix = weight.view({k, c});
+        at::Tensor y = at::empty({n, k, h * w}, x.options());
+        for (int64_t i = 0; i < n; ++i) {
+            at::Tensor out = y.select(0, i);
+            at::mm_out(out, matrix, input.select(0, i));
+        }
+        if (bias.defined()) y.add_(bias.view({1, k, 1}));
+        return y.view({n, k, h, w});
+    }
     return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
 }
 
@@ -90,13 +114,44 @@ at::Tensor Conv2d::after_upsample_2x(const at::Tensor& x) const {
     return (*this)(at::upsample_nearest2d(x, {2 * x.size(-2), 2 * x.size(-1)}));
 }
 
-at::Tensor Conv2d::after_norm_silu(const at::Tensor& x, const GroupNorm& norm) const {
+bool Conv2d::runs_in_place(const at::Tensor& x) const {
+    return takes_pointwise_matmul(x) && x.is_contiguous() && weight.size(0) <= x.size(1);
+}
+
+at::Tensor Conv2d::in_place(const at::Tensor& x) const {
+    if (!runs_in_place(x)) throw std::logic_error("Conv2d::in_place: this layer and input do not allow it");
+    const int64_t n = x.size(0), c = x.size(1), k = weight.size(0), pixels = x.size(2) * x.size(3);
+    // Column blocks of ~1 MiB of input: each is copied out whole before its outputs (channels [0, k)
+    // of the same columns) overwrite it, so the blocks are independent and run side by side, one
+    // single-threaded sgemm each.
+    const int64_t columns = std::min<int64_t>(pixels, std::max<int64_t>(64, (1 << 18) / c / 16 * 16));
+    const int64_t blocks = (pixels + columns - 1) / columns;
+    const at::Tensor matrix = weight.view({k, c}).contiguous();
+    const at::Tensor images = x.view({n, c, pixels});
+    at::parallel_for(0, n * blocks, 1, [&](int64_t begin, int64_t end) {
+        at::Tensor block = at::empty({c, columns}, x.options());
+        for (int64_t item = begin; item < end; ++item) {
+            const int64_t image = item / blocks, first = item % blocks * columns;
+            const int64_t width = std::min(columns, pixels - first);
+            const at::Tensor source = images.select(0, image).narrow(1, first, width);
+            at::Tensor copy = block.narrow(1, 0, width);
+            copy.copy_(source);
+            at::Tensor out = source.narrow(0, 0, k);
+            at::mm_out(out, matrix, copy);
+            if (bias.defined()) out.add_(bias.view({k, 1}));
+        }
+    });
+    return x.narrow(1, 0, k);
+}
+
+at::Tensor Conv2d::after_norm_silu(const at::Tensor& x, const GroupNorm& norm, const at::Tensor& add_to) const {
     const int64_t channels = x.dim() == 4 ? x.size(1) : 0;
     if (!takes_winograd(x) || norm.groups <= 0 || channels % norm.groups != 0 || !norm.weight.defined() ||
         norm.weight.scalar_type() != at::kFloat) {
         at::Tensor h = norm(x);
         at::silu_(h);
-        return (*this)(h);
+        h = (*this)(h);
+        return add_to.defined() ? add_to.add_(h) : h;
     }
     // GroupNorm (Wu & He 2018) folded into one affine map per (image, channel):
     // y = (x - mean_g) rstd_g gamma_c + beta_c = x scale + shift.
@@ -105,7 +160,7 @@ at::Tensor Conv2d::after_norm_silu(const at::Tensor& x, const GroupNorm& norm) c
     const at::Tensor scale = rstd.repeat_interleave(per_group, 1).mul_(norm.weight.view({1, channels}));  // [n, C]
     const at::Tensor shift = norm.bias.view({1, channels}) - mean.repeat_interleave(per_group, 1) * scale;
     const ConvInputActivation activation{scale, shift};
-    return winograd_conv3x3(x, weight, bias, &activation);
+    return winograd_conv3x3(x, weight, bias, &activation, false, add_to);
 }
 
 void GroupNorm::load(const WeightMap& w, const std::string& prefix, int64_t channels, int64_t groups_, double eps_) {

@@ -28,7 +28,15 @@ struct Conv2d {
     at::Tensor operator()(const at::Tensor& x) const;
     // (*this)(silu(norm(x))); where the Winograd kernel takes this layer, the norm and the SiLU are
     // applied as it reads the input, and neither activation is ever materialised.
-    at::Tensor after_norm_silu(const at::Tensor& x, const GroupNorm& norm) const;
+    // With add_to defined: add_to += that, in place where the Winograd kernel takes this layer (no
+    // output activation of its own), and add_to is returned. add_to must not share memory with x.
+    at::Tensor after_norm_silu(const at::Tensor& x, const GroupNorm& norm, const at::Tensor& add_to = {}) const;
+    // A 1x1 stride-1 layer with no more outputs than inputs, computed into x's own memory: returns
+    // the output as a view of x's first out-channels (each image as far apart as in x), x's contents
+    // consumed. Only for an x nothing else reads (checked by the caller); false from
+    // runs_in_place() means use operator() instead.
+    bool runs_in_place(const at::Tensor& x) const;
+    at::Tensor in_place(const at::Tensor& x) const;
     // (*this)(upsample_nearest2d(x, 2H x 2W)), with the upsampled input never materialised where the
     // Winograd kernel takes this layer.
     at::Tensor after_upsample_2x(const at::Tensor& x) const;
@@ -36,6 +44,7 @@ struct Conv2d {
 private:
     // pixel_factor: output pixels per input pixel (4 for the fused 2x upsampling)
     bool takes_winograd(const at::Tensor& x, int64_t pixel_factor = 1) const;
+    bool takes_pointwise_matmul(const at::Tensor& x) const;
 };
 
 struct GroupNorm {

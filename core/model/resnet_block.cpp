@@ -1,6 +1,7 @@
 #include "core/model/resnet_block.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <stdexcept>
 
@@ -35,6 +36,39 @@ at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) c
     // diffusers: (input_tensor + hidden_states) / output_scale_factor, with the factor 1.
     h.add_(conv_shortcut_.weight.defined() ? conv_shortcut_(x) : x);
     return h;
+}
+
+namespace {
+
+// Nothing but this handle can see x's memory, so it may be overwritten; and no gradient is being
+// recorded (autograd may have saved x for a backward pass).
+bool exclusively_owned(const at::Tensor& x) {
+    return !at::GradMode::is_enabled() && x.defined() && x.use_count() == 1 && x.storage().use_count() == 1 &&
+           x.is_contiguous();
+}
+
+}  // namespace
+
+at::Tensor ResnetBlock2D::forward_reusing(at::Tensor x, const at::Tensor& temb) const {
+    if (!exclusively_owned(x)) return forward(x, temb);
+    at::Tensor h = conv1_.after_norm_silu(x, norm1_);
+    if (temb_channels_ > 0) {
+        if (!temb.defined()) throw std::invalid_argument("ResnetBlock2D: this block needs a time embedding");
+        h.add_(time_emb_proj_(at::silu(temb)).unsqueeze(-1).unsqueeze(-1));
+    }
+    // x is read for the last time here: the residual (x itself, or the shortcut computed into x's
+    // memory where it narrows the channels) is what conv2 then adds into.
+    at::Tensor sum = x;
+    if (conv_shortcut_.weight.defined())
+        sum = conv_shortcut_.runs_in_place(x) ? conv_shortcut_.in_place(x) : conv_shortcut_(x);
+    x.reset();
+    conv2_.after_norm_silu(h, norm2_, sum);
+    h.reset();
+    // A shortcut computed in place leaves the sum in the first channels of x's wider memory: copied
+    // out compactly now that h is gone, so that the wider buffer is not carried on.
+    if (sum.storage().nbytes() > static_cast<size_t>(sum.numel()) * sum.element_size())
+        return sum.clone(at::MemoryFormat::Contiguous);
+    return sum;
 }
 
 Downsample2D Downsample2D::load(const WeightMap& w, const std::string& prefix, int64_t channels,

@@ -24,6 +24,11 @@ public:
     // x [B, in, H, W]; temb [B, temb_channels] (pass an undefined tensor when the block has none).
     // Returns [B, out, H, W] = shortcut(x) + conv2(silu(norm2(conv1(silu(norm1(x))) + proj(silu(temb))))).
     at::Tensor forward(const at::Tensor& x, const at::Tensor& temb = {}) const;
+    // The same result, computed with the residual sum written into x's memory when nothing else holds
+    // x (the caller moved its only handle in: `h = block.forward_reusing(std::move(h))`): one
+    // activation of this size fewer alive at once, two fewer when the shortcut is a 1x1 conv that
+    // narrows the channels. Otherwise exactly forward(x, temb).
+    at::Tensor forward_reusing(at::Tensor x, const at::Tensor& temb = {}) const;
 
     int64_t in_channels() const { return in_channels_; }
     int64_t out_channels() const { return out_channels_; }

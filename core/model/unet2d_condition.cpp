@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "core/model/layers.h"
@@ -204,7 +205,8 @@ at::Tensor UNet2DCondition::forward(const at::Tensor& sample_in, const at::Tenso
         for (size_t j = 0; j < stage.resnets.size(); ++j) {
             sample = at::cat({sample, skips.back()}, 1);
             skips.pop_back();
-            sample = stage.resnets[j].forward(sample, emb);
+            // The concatenation is this block's alone: its shortcut and sum may overwrite it.
+            sample = stage.resnets[j].forward_reusing(std::move(sample), emb);
             if (!stage.attentions.empty()) sample = stage.attentions[j](sample, context);
         }
         // Upsample to the next skip's size: 2x, except after a downsampling of an odd size.

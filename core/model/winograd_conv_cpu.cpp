@@ -141,9 +141,10 @@ void transform_inputs(const float* x, const Geometry& g, int64_t first, int64_t 
 }
 
 // Y = Aᵀ m A + bias for output channels [k0, k0 + kn) and every tile of the block, written into
-// the output's 2x2 tiles (clipped at odd borders), with Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]].
+// (or, with accumulate, added to) the output's 2x2 tiles (clipped at odd borders), with
+// Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]]. Image n of y starts at y + n * y_image_stride.
 void transform_outputs(const float* m, int64_t plane, const float* bias, const Geometry& g, int64_t first,
-                       int64_t count, int64_t k0, int64_t kn, float* y) {
+                       int64_t count, int64_t k0, int64_t kn, float* y, int64_t y_image_stride, bool accumulate) {
     at::parallel_for(0, kn, 1, [&](int64_t begin, int64_t end) {
         std::vector<float> rows(static_cast<size_t>(2 * 2 * g.tiles_x));  // two output rows of a tile row
         for (int64_t k = begin; k < end; ++k) {
@@ -166,13 +167,30 @@ void transform_outputs(const float* m, int64_t plane, const float* bias, const G
                     bottom[2 * t] = s[1][0] + s[1][1] + s[1][2] + b;
                     bottom[2 * t + 1] = s[1][1] - s[1][2] - s[1][3] + b;
                 }
-                float* dst = y + (n * g.k + k0 + k) * g.h * g.w;
+                float* dst = y + n * y_image_stride + (k0 + k) * g.h * g.w;
                 const int64_t x_begin = 2 * tx0, x_end = std::min(g.w, 2 * tx1);
-                std::copy(top, top + (x_end - x_begin), dst + 2 * ty * g.w + x_begin);
-                if (2 * ty + 1 < g.h) std::copy(bottom, bottom + (x_end - x_begin), dst + (2 * ty + 1) * g.w + x_begin);
+                auto store = [&](const float* row, float* out) {
+                    if (!accumulate) {
+                        std::copy(row, row + (x_end - x_begin), out);
+                        return;
+                    }
+                    for (int64_t i = 0; i < x_end - x_begin; ++i) out[i] += row[i];
+                };
+                store(top, dst + 2 * ty * g.w + x_begin);
+                if (2 * ty + 1 < g.h) store(bottom, dst + (2 * ty + 1) * g.w + x_begin);
             });
         }
     });
+}
+
+// The output can go into add_to: the right shape, each image's [K, H, W] contiguous (images may be
+// further apart, as in a channel slice of a wider tensor), and no memory shared with the input,
+// which is still being read while outputs are written.
+bool can_add_to(const at::Tensor& add_to, const at::Tensor& x, const Geometry& g) {
+    return add_to.device().is_cpu() && add_to.scalar_type() == at::kFloat &&
+           add_to.sizes().equals({g.n, g.k, g.h, g.w}) && add_to.stride(3) == 1 && add_to.stride(2) == g.w &&
+           add_to.stride(1) == g.h * g.w && (g.n == 1 || add_to.stride(0) >= g.k * g.h * g.w) &&
+           !add_to.storage().is_alias_of(x.storage());
 }
 
 }  // namespace
@@ -185,7 +203,7 @@ bool winograd_conv3x3_applies(const at::Tensor& x, const at::Tensor& weight) {
 }
 
 at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
-                            const ConvInputActivation* activation, bool upsample_2x) {
+                            const ConvInputActivation* activation, bool upsample_2x, const at::Tensor& add_to) {
     RECORD_USER_SCOPE("ds::conv2d_winograd");  // core/perf's profiler charges it to convolution
     const at::Tensor x = input.contiguous();
     const at::Tensor w = weight.contiguous();
@@ -205,7 +223,10 @@ at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, c
     at::Tensor v_buffer = at::empty({16 * v_plane}, x.options());
     at::Tensor u_buffer = at::empty({16 * u_plane}, x.options());
     at::Tensor m_buffer = at::empty({16 * m_plane}, x.options());
-    at::Tensor y = at::empty({g.n, g.k, g.h, g.w}, x.options());
+    at::Tensor y = add_to.defined() ? add_to : at::empty({g.n, g.k, g.h, g.w}, x.options());
+    if (add_to.defined() && !can_add_to(add_to, x, g))
+        throw std::invalid_argument("winograd_conv3x3: add_to must be a float32 CPU [N, K, H, W] tensor with each "
+                                    "image contiguous, apart from the input");
     const float* bias_data = b.defined() ? b.data_ptr<float>() : nullptr;
     at::Tensor scale, shift;
     if (activation != nullptr) {
@@ -237,7 +258,8 @@ at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, c
                     at::mm_out(mx, u[xi], v[xi]);
                 }
             });
-            transform_outputs(m_buffer.data_ptr<float>(), m_plane, bias_data, g, first, count, k0, kn, y.data_ptr<float>());
+            transform_outputs(m_buffer.data_ptr<float>(), m_plane, bias_data, g, first, count, k0, kn, y.data_ptr<float>(),
+                              y.stride(0), add_to.defined());
         }
     }
     return y;

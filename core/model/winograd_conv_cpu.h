@@ -23,8 +23,11 @@ struct ConvInputActivation {
 // conv2d(a(u(x)), weight, bias, stride 1, padding 1) for x [N, C, H, W], weight [K, C, 3, 3], bias
 // [K] or undefined; a the activation when given, else the identity; u the 2x nearest-neighbour
 // upsampling (SD's Upsample2D) when upsample_2x, else the identity: the output is then
-// [N, K, 2H, 2W] and the upsampled input is never materialised either.
+// [N, K, 2H, 2W] and the upsampled input is never materialised either. With add_to defined (float32,
+// that output shape, each image's [K, H, W] contiguous, no memory shared with x), the result is added
+// to it in place and add_to is returned: a residual sum without a second activation.
 at::Tensor winograd_conv3x3(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                            const ConvInputActivation* activation = nullptr, bool upsample_2x = false);
+                            const ConvInputActivation* activation = nullptr, bool upsample_2x = false,
+                            const at::Tensor& add_to = at::Tensor());
 
 }  // namespace ds
