@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/data/emoji_names.h"
+
 namespace ds {
 namespace fs = std::filesystem;
 namespace {
@@ -154,6 +156,8 @@ EmojiCatalog read_emoji_catalog(const std::string& package_dir) {
         base.unified = string_field(e, "unified");
         if (base.unified.empty()) fail(json_path, where + " has no 'unified' code");
         base.name = lower(string_field(e, "name"));
+        if (std::string cldr = cldr_name_for_misleading_unicode_name(base.unified); !cldr.empty())
+            base.name = std::move(cldr);
         if (const auto it = e.find("short_names"); it != e.end() && it->is_array())
             for (const auto& s : *it)
                 if (s.is_string()) base.short_names.push_back(replace_all(s.get<std::string>(), "_", " "));

@@ -20,6 +20,7 @@
 
 #include "core/data/emoji_batch.h"
 #include "core/data/emoji_catalog.h"
+#include "core/data/emoji_names.h"
 #include "core/data/emoji_shard.h"
 #include "core/io/image_io.h"
 #include "core/io/safetensors.h"
@@ -164,6 +165,34 @@ TEST_F(EmojiDataset, CatalogueListsEveryPictureOfTheSetButComponents) {
     EXPECT_EQ(c.records[4].skin_tones, std::vector<std::string>{"medium-light skin tone"});
     EXPECT_EQ(c.records[5].category, "smileys and emotion");
     EXPECT_EQ(c.records[5].subcategory, "face costume");
+}
+
+// Unicode names from the black-and-white era ("heavy black heart" for the red heart) would teach
+// the model the wrong colour word: those records take the CLDR name, skin-tone forms included.
+TEST_F(EmojiDataset, MisleadingUnicodeNamesGiveWayToCldrNames) {
+    write_text(package_ / "emoji.json", R"([
+  {"name": "HEAVY BLACK HEART", "unified": "2764-FE0F", "image": "2764-fe0f.png", "short_names": ["heart"],
+   "category": "Smileys & Emotion", "subcategory": "heart", "has_img_twitter": true},
+  {"name": "WHITE UP POINTING INDEX", "unified": "261D-FE0F", "image": "261d-fe0f.png",
+   "short_names": ["point_up"], "category": "People & Body", "subcategory": "hand-single-finger",
+   "has_img_twitter": true,
+   "skin_variations": {"1F3FF": {"unified": "261D-1F3FF", "image": "261d-1f3ff.png", "has_img_twitter": true}}},
+  {"name": "BLACK HEART", "unified": "1F5A4", "image": "1f5a4.png", "short_names": ["black_heart"],
+   "category": "Smileys & Emotion", "subcategory": "heart", "has_img_twitter": true}
+])");
+    const ds::EmojiCatalog c = ds::read_emoji_catalog(package());
+    ASSERT_EQ(c.records.size(), 4u);
+    EXPECT_EQ(c.records[0].name, "red heart");
+    EXPECT_EQ(c.records[0].short_names, std::vector<std::string>{"heart"});
+    EXPECT_EQ(c.records[1].name, "index pointing up");
+    EXPECT_EQ(c.records[2].name, "index pointing up");
+    EXPECT_EQ(c.records[2].skin_tones, std::vector<std::string>{"dark skin tone"});
+    EXPECT_EQ(c.records[3].name, "black heart");  // black art: its Unicode name stays
+
+    EXPECT_EQ(ds::cldr_name_for_misleading_unicode_name("2764"), "red heart");
+    EXPECT_EQ(ds::cldr_name_for_misleading_unicode_name("2b50"), "star");
+    EXPECT_EQ(ds::cldr_name_for_misleading_unicode_name("2764-200D-1F525"), "");  // heart on fire: its own name
+    EXPECT_EQ(ds::cldr_name_for_misleading_unicode_name("1F34E"), "");
 }
 
 TEST_F(EmojiDataset, SetComesFromPackageJsonOrTheArtFolder) {
