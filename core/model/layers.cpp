@@ -59,6 +59,7 @@ bool Conv2d::takes_pointwise_matmul(const at::Tensor& x) const {
 at::Tensor Conv2d::operator()(const at::Tensor& x) const {
     if (takes_winograd(x)) return winograd_conv3x3(x, weight, bias);
     if (takes_pointwise_matmul(x)) {
+        RECORD_USER_SCOPE("ds::conv2d_pointwise");  // core/perf's profiler charges it to convolution
         const int64_t n = x.size(0), c = x.size(1), k = weight.size(0), h = x.size(2), w = x.size(3);
         const at::Tensor input = x.contiguous().view({n, c, h * w});
         const at::Tensor matrix = weight.view({k, c});
@@ -120,6 +121,7 @@ bool Conv2d::runs_in_place(const at::Tensor& x) const {
 
 at::Tensor Conv2d::in_place(const at::Tensor& x) const {
     if (!runs_in_place(x)) throw std::logic_error("Conv2d::in_place: this layer and input do not allow it");
+    RECORD_USER_SCOPE("ds::conv2d_pointwise_in_place");
     const int64_t n = x.size(0), c = x.size(1), k = weight.size(0), pixels = x.size(2) * x.size(3);
     // Column blocks of ~1 MiB of input: each is copied out whole before its outputs (channels [0, k)
     // of the same columns) overwrite it, so the blocks are independent and run side by side, one

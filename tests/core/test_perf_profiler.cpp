@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/model/layers.h"
 #include "core/perf/op_profiler.h"
 
 namespace {
@@ -89,6 +90,28 @@ TEST(PerfProfiler, AUserScopeIsChargedWithWhatItCalls) {
     EXPECT_EQ(find_op(profile, "aten::matmul"), nullptr);
     ASSERT_NE(find_op(profile, "aten::silu"), nullptr);
     EXPECT_EQ(find_op(profile, "aten::silu")->calls, 1);  // the one outside the scope
+}
+
+// The model's own kernels run sgemm inside (aten::mm, otherwise charged to attention): each is
+// charged to the kind of layer it computes.
+TEST(PerfProfiler, ConvolutionKernelsAreChargedToConvolution) {
+    at::NoGradGuard no_grad;
+    ds::Conv2d pointwise;
+    pointwise.weight = at::randn({8, 16, 1, 1});
+    pointwise.bias = at::randn({8});
+    pointwise.stride = 1;
+    pointwise.padding = 0;
+    at::Tensor x = at::randn({1, 16, 12, 12});
+    ds::perf::OpProfiler profiler;
+    (void)pointwise(x);
+    (void)pointwise.in_place(x);
+    const ds::perf::OpProfile profile = profiler.stop();
+    EXPECT_EQ(find_op(profile, "aten::mm"), nullptr);
+    for (const char* name : {"ds::conv2d_pointwise", "ds::conv2d_pointwise_in_place"}) {
+        const ds::perf::OpTime* scope = find_op(profile, name);
+        ASSERT_NE(scope, nullptr) << name;
+        EXPECT_EQ(scope->kind, WorkKind::Convolution) << name;
+    }
 }
 
 TEST(PerfProfiler, OneAtATime) {
