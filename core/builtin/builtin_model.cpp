@@ -66,6 +66,7 @@ StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options) {
     }
     const BuiltinConfig config = parse_builtin_config(read_model_text((dir / "model.json").string()));
     const c10::Device device = parse_device(options.device);
+    prepare_device(device);
     auto tokenizer = std::make_shared<BuiltinTokenizer>(
         BuiltinTokenizer::load((dir / "tokenizer.model").string(), config.context_length));
     if (tokenizer->vocab_size() != config.text_encoder.vocab_size) {

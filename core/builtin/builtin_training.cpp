@@ -144,7 +144,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
     BuiltinConfig config = config_for(tokenizer);
     const c10::Device device = parse_device(o.device);
     // Fixed shapes every step: let cuDNN time its convolution algorithms once and keep the fastest.
-    if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+    prepare_device(device);
     const AutoencoderKL vae = load_trained_vae(o.work_dir, config.vae, device);
     const double scale = builtin_latent_scaling_factor(o.shard_path, o.work_dir);
     {  // export fits the preview factors on the same data
@@ -228,7 +228,7 @@ void train_builtin_autoencoder_stage(const BuiltinTrainOptions& o) {
     make_work_dir(o);
     const BuiltinConfig config = default_builtin_config(1);
     const c10::Device device = parse_device(o.device);
-    if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed shapes every step
+    prepare_device(device);  // fixed shapes every step
     AutoencoderTrainer trainer(config.vae, o.seed, AdamWOptions{}, device);
     const std::string ckpt_path = work_file(o, "vae.ckpt.safetensors");
     int64_t start = 0;

@@ -247,6 +247,7 @@ StableDiffusionModel load_stable_diffusion(const std::string& path, const ModelL
     Placement device;  // checked first: a bad device or type fails before any file is read
     device.device = parse_device(options.device);
     device.dtype = parse_compute_dtype(options.dtype, device.device);
+    prepare_device(device.device);
     const ModelSource source = identify_model(path);
     if (source.layout == ModelLayout::DiffusersFolder) return load_folder(fs::path(source.path), device);
     return load_single_file(fs::path(source.path), options, device);

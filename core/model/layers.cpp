@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <ATen/record_function.h>
+#include <torch/version.h>
 
 #include "core/model/fused_attention_cpu.h"
 #include "core/model/winograd_conv_cpu.h"
@@ -13,6 +14,13 @@
 #include <stdexcept>
 #include <utility>
 #include <vector>
+
+// at::scaled_dot_product_attention with its scale argument: libtorch 2.1 and later (Debian's is 1.13).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+#define DS_HAS_ATEN_SDPA 1
+#else
+#define DS_HAS_ATEN_SDPA 0
+#endif
 
 namespace ds {
 
@@ -275,6 +283,13 @@ at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k
                                  q.scalar_type() == at::kFloat && k.scalar_type() == at::kFloat &&
                                  v.scalar_type() == at::kFloat && q.dim() >= 2 && same_leading_dims(q, k) &&
                                  same_leading_dims(q, v) && q.size(-2) > 0 && k.size(-2) > 0;
+#if DS_HAS_ATEN_SDPA
+    // libtorch >= 2.1 on CUDA: its fused kernels (FlashAttention, memory-efficient attention), which
+    // never hold the score matrix and have their own backward. Float masks are additive there too.
+    if (q.is_cuda() && (!mask.defined() || mask.scalar_type() == q.scalar_type()))
+        return at::scaled_dot_product_attention(q, k, v, mask.defined() ? c10::optional<at::Tensor>(mask) : c10::nullopt,
+                                                0.0, false, scale);
+#endif
     if (plain_cpu_float && fused_attention_cpu_available(q.size(-1), v.size(-1)) && scale > 0.0)
         return fused_attention(q, k, v, scale);
     if (plain_cpu_float && q.numel() / q.size(-1) * k.size(-2) >= kMinBlockedScores)

@@ -26,6 +26,10 @@ c10::Device parse_device(const std::string& name) {
 
 std::string device_description(const c10::Device& device) { return device.str(); }
 
+void prepare_device(const c10::Device& device) {
+    if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+}
+
 at::ScalarType parse_compute_dtype(const std::string& name, const c10::Device& device) {
     at::ScalarType dtype;
     if (name.empty() || name == "auto") dtype = device.is_cuda() ? at::kHalf : at::kFloat;
