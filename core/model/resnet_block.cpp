@@ -24,14 +24,17 @@ ResnetBlock2D ResnetBlock2D::load(const WeightMap& w, const std::string& prefix,
     return block;
 }
 
+void ResnetBlock2D::add_time_embedding(at::Tensor& h, const at::Tensor& temb) const {
+    if (temb_channels_ <= 0) return;
+    if (!temb.defined()) throw std::invalid_argument("ResnetBlock2D: this block needs a time embedding");
+    h.add_(time_emb_proj_(at::silu(temb)).unsqueeze(-1).unsqueeze(-1));
+}
+
 at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {
     // Each norm + SiLU is fused into the convolution after it (Conv2d::after_norm_silu), and the adds
     // are in place: at most three activations of this size are alive at once.
     at::Tensor h = conv1_.after_norm_silu(x, norm1_);
-    if (temb_channels_ > 0) {
-        if (!temb.defined()) throw std::invalid_argument("ResnetBlock2D: this block needs a time embedding");
-        h.add_(time_emb_proj_(at::silu(temb)).unsqueeze(-1).unsqueeze(-1));
-    }
+    add_time_embedding(h, temb);
     h = conv2_.after_norm_silu(h, norm2_);
     // diffusers: (input_tensor + hidden_states) / output_scale_factor, with the factor 1.
     h.add_(conv_shortcut_.weight.defined() ? conv_shortcut_(x) : x);
@@ -52,10 +55,7 @@ bool exclusively_owned(const at::Tensor& x) {
 at::Tensor ResnetBlock2D::forward_reusing(at::Tensor x, const at::Tensor& temb) const {
     if (!exclusively_owned(x)) return forward(x, temb);
     at::Tensor h = conv1_.after_norm_silu(x, norm1_);
-    if (temb_channels_ > 0) {
-        if (!temb.defined()) throw std::invalid_argument("ResnetBlock2D: this block needs a time embedding");
-        h.add_(time_emb_proj_(at::silu(temb)).unsqueeze(-1).unsqueeze(-1));
-    }
+    add_time_embedding(h, temb);
     // x is read for the last time here: the residual (x itself, or the shortcut computed into x's
     // memory where it narrows the channels) is what conv2 then adds into.
     at::Tensor sum = x;

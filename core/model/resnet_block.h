@@ -35,6 +35,9 @@ public:
     bool has_time_embedding() const { return temb_channels_ > 0; }
 
 private:
+    // h += proj(silu(temb)) per channel when the block has a time embedding.
+    void add_time_embedding(at::Tensor& h, const at::Tensor& temb) const;
+
     int64_t in_channels_ = 0;
     int64_t out_channels_ = 0;
     int64_t temb_channels_ = 0;
