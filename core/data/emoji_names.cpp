@@ -44,14 +44,12 @@ std::string cldr_name_for_misleading_unicode_name(const std::string& unified) {
         {"1F449", "backhand index pointing right"},
         {"1F0CF", "joker"},
     };
-    std::string base = unified.substr(0, unified.find('-'));
-    const std::string rest = base.size() < unified.size() ? unified.substr(base.size() + 1) : "";
-    std::string rest_upper = rest;
-    std::transform(rest_upper.begin(), rest_upper.end(), rest_upper.begin(),
+    std::string code = unified;
+    std::transform(code.begin(), code.end(), code.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (!rest.empty() && rest_upper != "FE0F") return "";
-    std::transform(base.begin(), base.end(), base.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const size_t dash = code.find('-');
+    if (dash != std::string::npos && code.compare(dash, std::string::npos, "-FE0F") != 0) return "";
+    const std::string base = code.substr(0, dash);
     const auto it = kNames.find(base);
     return it == kNames.end() ? "" : it->second;
 }

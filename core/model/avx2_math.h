@@ -55,8 +55,8 @@ DS_AVX2 inline __m256 exp_nonpositive(__m256 x) {
     return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(bits)));
 }
 
-// v = silu(v * scale + shift) in place, written with e = exp(-|y|) so that the exponential never overflows: y / (1 + e) for y >= 0, y e / (1 + e)
-// below.
+// v = silu(v * scale + shift) in place, written with e = exp(-|y|) so that the exponential never
+// overflows: y / (1 + e) for y >= 0, y e / (1 + e) below.
 DS_AVX2 inline void affine_silu_avx2(float* v, int64_t n, float scale, float shift) {
     const __m256 s = _mm256_set1_ps(scale), b = _mm256_set1_ps(shift), one = _mm256_set1_ps(1.0f);
     const __m256 sign = _mm256_set1_ps(-0.0f);

@@ -211,6 +211,9 @@ at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, c
     const int64_t factor = upsample_2x ? 2 : 1;
     const int64_t h = factor * x.size(2), width = factor * x.size(3);
     const Geometry g{x.size(0), x.size(1), w.size(0), h, width, (h + 1) / 2, (width + 1) / 2, x.size(2), x.size(3)};
+    if (add_to.defined() && !can_add_to(add_to, x, g))
+        throw std::invalid_argument("winograd_conv3x3: add_to must be a float32 CPU [N, K, H, W] tensor with each "
+                                    "image contiguous, apart from the input");
     const int64_t tiles = g.n * g.tiles_per_image();
     const int64_t floats = kBufferBytes / static_cast<int64_t>(sizeof(float));
     const int64_t block = std::min(tiles, std::max(kMinBlockTiles, floats / (16 * g.c)));
@@ -224,9 +227,6 @@ at::Tensor winograd_conv3x3(const at::Tensor& input, const at::Tensor& weight, c
     at::Tensor u_buffer = at::empty({16 * u_plane}, x.options());
     at::Tensor m_buffer = at::empty({16 * m_plane}, x.options());
     at::Tensor y = add_to.defined() ? add_to : at::empty({g.n, g.k, g.h, g.w}, x.options());
-    if (add_to.defined() && !can_add_to(add_to, x, g))
-        throw std::invalid_argument("winograd_conv3x3: add_to must be a float32 CPU [N, K, H, W] tensor with each "
-                                    "image contiguous, apart from the input");
     const float* bias_data = b.defined() ? b.data_ptr<float>() : nullptr;
     at::Tensor scale, shift;
     if (activation != nullptr) {
