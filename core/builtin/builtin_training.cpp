@@ -13,6 +13,7 @@
 
 #include "core/builtin/builtin_tokenizer.h"
 #include "core/data/emoji_batch.h"
+#include "core/data/emoji_recolour.h"
 #include "core/data/emoji_shard.h"
 #include "core/io/atomic_file.h"
 #include "core/io/safetensors.h"
@@ -72,10 +73,15 @@ std::vector<int64_t> batch_indices(const std::vector<int64_t>& pool, int64_t bat
 
 // The training split with every emoji that has no skin-tone variants counted three times: the five
 // (or 25) skin variations of people emoji would otherwise make "people and body" 60% of the batches.
-std::vector<int64_t> training_pool(const EmojiShard& shard) {
+// Pictures with a recolourable colour word in their name count `colour_named_copies` times: there are
+// ~50 of them, and recolouring (emoji_recolour.h) makes each stand for six colours.
+std::vector<int64_t> training_pool(const EmojiShard& shard, int colour_named_copies = 3) {
     std::vector<int64_t> pool;
     for (int64_t i : split_indices(shard, false)) {
-        const int copies = shard.records[static_cast<size_t>(i)].skin_tones.empty() ? 3 : 1;
+        const EmojiRecord& r = shard.records[static_cast<size_t>(i)];
+        const int copies = !r.skin_tones.empty()               ? 1
+                           : recolourable_colour_word(r).empty() ? 3
+                                                                 : colour_named_copies;
         for (int c = 0; c < copies; ++c) pool.push_back(i);
     }
     return pool;
@@ -174,13 +180,17 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
         trainer.initialise_from(load_train_checkpoint(from).ema);
         say(o, "inpainting UNet initialised from the cosine text-to-image weights");
     }
-    const std::vector<int64_t> pool = training_pool(shard);
+    // The colour words: colour-named pictures four times as often as other emoji, recoloured 60% of
+    // the time (so each of their words comes with many pictures of its colour; see emoji_recolour.h).
+    const std::vector<int64_t> pool = training_pool(shard, 12);
     if (pool.empty()) throw std::runtime_error(o.shard_path + ": the training split is empty");
+    EmojiBatchOptions batch_options;
+    batch_options.recolour_probability = 0.6;
     LearningRateSchedule lr{o.learning_rate, std::min<int64_t>(200, o.steps / 10), 0.1};
     const int64_t f = config.vae.downsample_factor();
     auto step = [&](int64_t i) {
         const uint64_t seed = o.seed * 7919ULL + static_cast<uint64_t>(i);
-        const EmojiBatch b = sample_emoji_batch(shard, batch_indices(pool, o.batch, i, o.seed), seed);
+        const EmojiBatch b = sample_emoji_batch(shard, batch_indices(pool, o.batch, i, o.seed), seed, batch_options);
         TextToImageBatch batch;
         {
             at::NoGradGuard no_grad;

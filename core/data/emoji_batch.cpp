@@ -3,9 +3,12 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <random>
 #include <stdexcept>
+
+#include "core/data/emoji_recolour.h"
 
 namespace ds {
 namespace {
@@ -150,6 +153,7 @@ EmojiBatch sample_emoji_batch(const EmojiShard& shard, const std::vector<int64_t
     const auto b = static_cast<int64_t>(indices.size());
     batch.images = at::empty({b, 3, kEmojiSide, kEmojiSide}, at::kFloat);
     const at::Tensor pictures = images.contiguous();
+    std::array<uint8_t, kPicturePixels * 4> recoloured{};
     for (int64_t k = 0; k < b; ++k) {
         const EmojiRecord& record = shard.records[static_cast<size_t>(indices[k])];
         // White half the time, else one of the other colours (palette[0] is white).
@@ -157,8 +161,21 @@ EmojiBatch sample_emoji_batch(const EmojiShard& shard, const std::vector<int64_t
         const size_t colour = white ? 0 : 1 + static_cast<size_t>(rng() % (palette.size() - 1));
         const EmojiBackground& background = palette[colour];
         batch.backgrounds.push_back(background.name);
-        composite_into(pictures.data_ptr<uint8_t>() + indices[k] * kPicturePixels * 4, background,
-                       batch.images.data_ptr<float>() + k * 3 * kPicturePixels);
+        const uint8_t* picture = pictures.data_ptr<uint8_t>() + indices[k] * kPicturePixels * 4;
+
+        // Recolouring draws only for colour-named pictures, so other pictures' batches stay as they were.
+        const std::string from = options.recolour_probability > 0 ? recolourable_colour_word(record) : "";
+        std::string to;
+        if (!from.empty() && uniform(rng) < options.recolour_probability) {
+            std::vector<std::string> choices;
+            for (const std::string& w : recolourable_colour_words())
+                if (w != from && w != background.name) choices.push_back(w);
+            to = choices[static_cast<size_t>(rng() % choices.size())];
+            if (recolour_rgba(picture, recoloured.data(), kPicturePixels, from, to)) picture = recoloured.data();
+            else to.clear();  // the word does not name this picture's colour
+        }
+        batch.colour_words.push_back(to);
+        composite_into(picture, background, batch.images.data_ptr<float>() + k * 3 * kPicturePixels);
 
         std::vector<std::string> kept;
         for (const Part& p : caption_parts(record, background.name)) {
@@ -166,7 +183,8 @@ EmojiBatch sample_emoji_batch(const EmojiShard& shard, const std::vector<int64_t
                                 : p.kind == PartKind::Background ? options.background_keep_probability
                                                                  : options.part_keep_probability;
             // Draw for every part, kept or not, so one part's outcome never shifts another's draw.
-            if (uniform(rng) < keep) kept.push_back(p.text);
+            if (uniform(rng) < keep)
+                kept.push_back(to.empty() || p.kind == PartKind::Background ? p.text : replace_colour_word(p.text, from, to));
         }
         const bool empty = uniform(rng) < options.empty_caption_probability;
         batch.captions.push_back(empty ? std::string() : join(kept));

@@ -43,6 +43,10 @@ struct EmojiBatchOptions {
     double part_keep_probability = 0.5;         // each caption part but the name and background
     double background_keep_probability = 0.8;   // the "on a ... background" part
     double empty_caption_probability = 0.1;     // caption "" (for classifier-free guidance)
+    // A picture whose name holds a recolourable colour word (recolourable_colour_word) is recoloured
+    // to another of those colours, never the background's, with the word swapped in every part of
+    // its caption but the background (emoji_recolour.h).
+    double recolour_probability = 0.0;
 };
 
 struct EmojiBatch {
@@ -50,6 +54,7 @@ struct EmojiBatch {
     std::vector<std::string> captions;     // B captions ("" for a dropped one)
     std::vector<std::string> backgrounds;  // B palette names the pictures were composited over
     std::vector<int64_t> indices;          // B shard indices (the input)
+    std::vector<std::string> colour_words;  // B: the colour word a recoloured picture now has, else ""
 };
 
 // One training batch of shard.images[indices] (repeats allowed). Everything random comes from a

@@ -1,0 +1,166 @@
+#include "core/data/emoji_recolour.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "core/data/emoji_batch.h"
+
+namespace ds {
+namespace {
+
+constexpr double kShadeWindow = 45.0;  // degrees around the palette hue where the picture's shade is sought
+constexpr double kFullTurn = 25.0;     // pixels this close to the shade turn fully ...
+constexpr double kFadeEnd = 45.0;      // ... fading to untouched here
+constexpr double kMinSaturation = 0.2;
+constexpr double kMinValue = 0.12;
+constexpr double kMinShadeFraction = 0.05;
+
+struct Hsv {
+    double h = 0, s = 0, v = 0;  // h in [0, 360)
+};
+
+Hsv to_hsv(double r, double g, double b) {
+    const double mx = std::max({r, g, b});
+    const double mn = std::min({r, g, b});
+    const double d = mx - mn;
+    Hsv o;
+    o.v = mx;
+    o.s = mx > 0 ? d / mx : 0;
+    if (d <= 0) return o;
+    if (mx == r) o.h = 60.0 * std::fmod((g - b) / d + 6.0, 6.0);
+    else if (mx == g) o.h = 60.0 * ((b - r) / d + 2.0);
+    else o.h = 60.0 * ((r - g) / d + 4.0);
+    return o;
+}
+
+void to_rgb(const Hsv& c, double rgb[3]) {
+    const double h = std::fmod(c.h + 360.0, 360.0) / 60.0;
+    const double chroma = c.v * c.s;
+    const double x = chroma * (1.0 - std::fabs(std::fmod(h, 2.0) - 1.0));
+    const double m = c.v - chroma;
+    double r = 0, g = 0, b = 0;
+    switch (static_cast<int>(h) % 6) {
+        case 0: r = chroma, g = x; break;
+        case 1: r = x, g = chroma; break;
+        case 2: g = chroma, b = x; break;
+        case 3: g = x, b = chroma; break;
+        case 4: r = x, b = chroma; break;
+        default: r = chroma, b = x; break;
+    }
+    rgb[0] = r + m, rgb[1] = g + m, rgb[2] = b + m;
+}
+
+// Signed difference a - b of two hues, in (-180, 180].
+double hue_difference(double a, double b) {
+    double d = std::fmod(a - b, 360.0);
+    if (d > 180.0) d -= 360.0;
+    if (d <= -180.0) d += 360.0;
+    return d;
+}
+
+double palette_hue(const std::string& word) {
+    const auto& words = recolourable_colour_words();
+    if (std::find(words.begin(), words.end(), word) == words.end())
+        throw std::invalid_argument("cannot recolour to or from '" + word + "' (red, orange, yellow, green, blue or purple)");
+    const EmojiBackground& c = emoji_background(word);
+    return to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0).h;
+}
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
+
+}  // namespace
+
+const std::vector<std::string>& recolourable_colour_words() {
+    static const std::vector<std::string> words{"red", "orange", "yellow", "green", "blue", "purple"};
+    return words;
+}
+
+std::string recolourable_colour_word(const EmojiRecord& record) {
+    if (record.category == "people and body" || !record.skin_tones.empty()) return "";
+    size_t best = std::string::npos;
+    std::string found;
+    for (const std::string& w : recolourable_colour_words()) {
+        // The earliest whole-word occurrence of any colour word.
+        for (size_t at = record.name.find(w); at != std::string::npos; at = record.name.find(w, at + 1)) {
+            const bool starts = at == 0 || !word_char(record.name[at - 1]);
+            const bool ends = at + w.size() == record.name.size() || !word_char(record.name[at + w.size()]);
+            if (starts && ends) {
+                if (at < best) best = at, found = w;
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+std::string replace_colour_word(const std::string& text, const std::string& from, const std::string& to) {
+    if (from.empty()) return text;
+    std::string out;
+    size_t pos = 0;
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1)) {
+        const bool starts = at == 0 || !word_char(text[at - 1]);
+        const bool ends = at + from.size() == text.size() || !word_char(text[at + from.size()]);
+        if (!starts || !ends || at < pos) continue;
+        out += text.substr(pos, at - pos) + to;
+        pos = at + from.size();
+    }
+    return out + text.substr(pos);
+}
+
+bool recolour_rgba(const uint8_t* in, uint8_t* out, int64_t pixels, const std::string& from, const std::string& to) {
+    const double from_hue = palette_hue(from);
+    const double to_hue = palette_hue(to);
+    if (out != in) std::memcpy(out, in, static_cast<size_t>(pixels) * 4);
+    if (pixels <= 0) return false;
+
+    // The picture's own shade of `from`: the circular mean of the coloured pixels' hues near the
+    // palette hue, weighted by alpha and saturation.
+    double visible = 0, shade_weight = 0, sx = 0, sy = 0, value_sum = 0, saturation_sum = 0;
+    for (int64_t p = 0; p < pixels; ++p) {
+        const uint8_t* px = in + p * 4;
+        const double a = px[3] / 255.0;
+        visible += a;
+        const Hsv c = to_hsv(px[0] / 255.0, px[1] / 255.0, px[2] / 255.0);
+        if (a <= 0 || c.s < kMinSaturation || c.v < kMinValue) continue;
+        if (std::fabs(hue_difference(c.h, from_hue)) > kShadeWindow) continue;
+        const double w = a * c.s;
+        shade_weight += a;
+        value_sum += a * c.v;
+        saturation_sum += a * c.s;
+        sx += w * std::cos(c.h * M_PI / 180.0);
+        sy += w * std::sin(c.h * M_PI / 180.0);
+    }
+    if (visible <= 0 || shade_weight < kMinShadeFraction * visible) return false;
+    const double shade = std::atan2(sy, sx) * 180.0 / M_PI;
+    const double turn = hue_difference(to_hue, shade);
+    // Brightness and saturation move toward the palette colour's too, each by one factor so the
+    // shading is kept: a hue turn alone makes a dark blue heart olive rather than yellow, a yellow
+    // one a pale lilac, and a pastel one pink rather than red.
+    const EmojiBackground& target = emoji_background(to);
+    const Hsv to_colour = to_hsv(target.r / 255.0, target.g / 255.0, target.b / 255.0);
+    const double brighten = std::clamp(to_colour.v * shade_weight / std::max(value_sum, 1e-9), 0.6, 1.5);
+    const double saturate = std::clamp(to_colour.s * shade_weight / std::max(saturation_sum, 1e-9), 0.6, 1.6);
+
+    for (int64_t p = 0; p < pixels; ++p) {
+        const uint8_t* px = in + p * 4;
+        if (px[3] == 0) continue;
+        Hsv c = to_hsv(px[0] / 255.0, px[1] / 255.0, px[2] / 255.0);
+        if (c.s < kMinSaturation || c.v < kMinValue) continue;
+        const double off = std::fabs(hue_difference(c.h, shade));
+        if (off >= kFadeEnd) continue;
+        const double amount = off <= kFullTurn ? 1.0 : (kFadeEnd - off) / (kFadeEnd - kFullTurn);
+        c.h += amount * turn;
+        c.v = std::min(1.0, c.v * (1.0 + amount * (brighten - 1.0)));
+        c.s = std::min(1.0, c.s * (1.0 + amount * (saturate - 1.0)));
+        double rgb[3];
+        to_rgb(c, rgb);
+        for (int k = 0; k < 3; ++k)
+            out[p * 4 + k] = static_cast<uint8_t>(std::clamp(std::lround(rgb[k] * 255.0), 0L, 255L));
+    }
+    return true;
+}
+
+}  // namespace ds
