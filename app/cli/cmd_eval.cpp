@@ -67,7 +67,7 @@ ArgParser eval_parser() {
         .option("caption", "STYLE", "held-out caption style: minimal (name, set, background) or full", "minimal")
         .option("colour-seeds", "N", "images per colour-check prompt", "4")
         .option("loss-images", "N", "held-out images for the denoising loss (0: all)", "0")
-        .option("classifier-steps", "N", "training steps of the classifier", "1000")
+        .option("classifier-steps", "N", "training steps of the classifier", "3000")
         .option("json", "FILE", "write every figure as JSON")
         .option("images", "DIR", "write the generated images as grids eval-<variant>-cfg<S>.png (+ eval-real.png)");
     return p;
