@@ -12,6 +12,7 @@
 
 #include "core/model/fused_attention_cpu.h"
 #include "core/model/layers.h"
+#include "tests/support/max_relative_error.h"
 
 namespace {
 
@@ -20,9 +21,7 @@ at::Tensor naive_attention(const at::Tensor& q, const at::Tensor& k, const at::T
     return at::matmul(at::softmax(at::matmul(q, k.transpose(-1, -2)) * scale, -1), v);
 }
 
-double max_relative_error(const at::Tensor& got, const at::Tensor& want) {
-    return ((got - want).abs().max() / want.abs().max().clamp_min(1e-12)).item<double>();
-}
+using ds::test::max_relative_error;
 
 class ThreadCount {
 public:

@@ -16,13 +16,11 @@
 #include "core/model/resnet_block.h"
 #include "core/model/weights.h"
 #include "core/model/winograd_conv_cpu.h"
+#include "tests/support/max_relative_error.h"
 
 namespace {
 
-double max_relative_error(const at::Tensor& got, const at::Tensor& want) {
-    return ((got.to(at::kDouble) - want.to(at::kDouble)).abs().max() / want.to(at::kDouble).abs().max().clamp_min(1e-12))
-        .item<double>();
-}
+using ds::test::max_relative_error;
 
 ds::Conv2d pointwise(int64_t in, int64_t out, bool with_bias) {
     ds::Conv2d conv;

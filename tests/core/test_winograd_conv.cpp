@@ -10,12 +10,11 @@
 
 #include "core/model/layers.h"
 #include "core/model/winograd_conv_cpu.h"
+#include "tests/support/max_relative_error.h"
 
 namespace {
 
-double max_relative_error(const at::Tensor& got, const at::Tensor& want) {
-    return ((got.to(at::kDouble) - want).abs().max() / want.abs().max().clamp_min(1e-12)).item<double>();
-}
+using ds::test::max_relative_error;
 
 at::Tensor reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
     return at::conv2d(x.to(at::kDouble), w.to(at::kDouble), b.defined() ? b.to(at::kDouble) : at::Tensor(), 1, 1);
