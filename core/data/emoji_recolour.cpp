@@ -71,6 +71,11 @@ double palette_hue(const std::string& word) {
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
 
+// Whether text[at, at + length) is a whole word (no word character just before or after it).
+bool whole_word_at(const std::string& text, size_t at, size_t length) {
+    return (at == 0 || !word_char(text[at - 1])) && (at + length == text.size() || !word_char(text[at + length]));
+}
+
 }  // namespace
 
 const std::vector<std::string>& recolourable_colour_words() {
@@ -85,9 +90,7 @@ std::string recolourable_colour_word(const EmojiRecord& record) {
     for (const std::string& w : recolourable_colour_words()) {
         // The earliest whole-word occurrence of any colour word.
         for (size_t at = record.name.find(w); at != std::string::npos; at = record.name.find(w, at + 1)) {
-            const bool starts = at == 0 || !word_char(record.name[at - 1]);
-            const bool ends = at + w.size() == record.name.size() || !word_char(record.name[at + w.size()]);
-            if (starts && ends) {
+            if (whole_word_at(record.name, at, w.size())) {
                 if (at < best) best = at, found = w;
                 break;
             }
@@ -101,9 +104,7 @@ std::string replace_colour_word(const std::string& text, const std::string& from
     std::string out;
     size_t pos = 0;
     for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1)) {
-        const bool starts = at == 0 || !word_char(text[at - 1]);
-        const bool ends = at + from.size() == text.size() || !word_char(text[at + from.size()]);
-        if (!starts || !ends || at < pos) continue;
+        if (!whole_word_at(text, at, from.size()) || at < pos) continue;
         out += text.substr(pos, at - pos) + to;
         pos = at + from.size();
     }
@@ -112,7 +113,7 @@ std::string replace_colour_word(const std::string& text, const std::string& from
 
 bool recolour_rgba(const uint8_t* in, uint8_t* out, int64_t pixels, const std::string& from, const std::string& to) {
     const double from_hue = palette_hue(from);
-    const double to_hue = palette_hue(to);
+    const double to_hue = palette_hue(to);  // also checks that `to` is recolourable
     if (out != in) std::memcpy(out, in, static_cast<size_t>(pixels) * 4);
     if (pixels <= 0) return false;
 
