@@ -18,6 +18,7 @@
 #include "core/data/emoji_shard.h"
 #include "core/diffusion/forward_process.h"
 #include "core/image/bitmap_font.h"
+#include "core/image/hsv.h"
 #include "core/io/image_io.h"
 #include "core/model/autoencoder_kl.h"
 #include "core/model/clip_text_model.h"
@@ -176,20 +177,12 @@ ColourStats average(const std::vector<ColourStats>& all) {
     return m;
 }
 
-double hue_of(double r, double g, double b) {
-    const double mx = std::max({r, g, b}), mn = std::min({r, g, b}), d = mx - mn;
-    if (d <= 1e-12) return 0.0;
-    double h = mx == r ? std::fmod((g - b) / d, 6.0) : mx == g ? (b - r) / d + 2.0 : (r - g) / d + 4.0;
-    h *= 60.0;
-    return h < 0 ? h + 360.0 : h;
-}
-
 std::string dominant_of(double r, double g, double b) {
     return r >= g && r >= b ? "red" : g >= b ? "green" : "blue";
 }
 
 ColourStats finish(ColourStats s) {
-    s.hue = hue_of(s.r, s.g, s.b);
+    s.hue = rgb_to_hsv(s.r, s.g, s.b).h;
     s.dominant = dominant_of(s.r, s.g, s.b);
     return s;
 }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/data/emoji_batch.h"
+#include "core/image/hsv.h"
 
 namespace ds {
 namespace {
@@ -18,41 +19,6 @@ constexpr double kMinSaturation = 0.2;
 constexpr double kMinValue = 0.12;
 constexpr double kMinShadeFraction = 0.05;
 
-struct Hsv {
-    double h = 0, s = 0, v = 0;  // h in [0, 360)
-};
-
-Hsv to_hsv(double r, double g, double b) {
-    const double mx = std::max({r, g, b});
-    const double mn = std::min({r, g, b});
-    const double d = mx - mn;
-    Hsv o;
-    o.v = mx;
-    o.s = mx > 0 ? d / mx : 0;
-    if (d <= 0) return o;
-    if (mx == r) o.h = 60.0 * std::fmod((g - b) / d + 6.0, 6.0);
-    else if (mx == g) o.h = 60.0 * ((b - r) / d + 2.0);
-    else o.h = 60.0 * ((r - g) / d + 4.0);
-    return o;
-}
-
-void to_rgb(const Hsv& c, double rgb[3]) {
-    const double h = std::fmod(c.h + 360.0, 360.0) / 60.0;
-    const double chroma = c.v * c.s;
-    const double x = chroma * (1.0 - std::fabs(std::fmod(h, 2.0) - 1.0));
-    const double m = c.v - chroma;
-    double r = 0, g = 0, b = 0;
-    switch (static_cast<int>(h) % 6) {
-        case 0: r = chroma, g = x; break;
-        case 1: r = x, g = chroma; break;
-        case 2: g = chroma, b = x; break;
-        case 3: g = x, b = chroma; break;
-        case 4: r = x, b = chroma; break;
-        default: r = chroma, b = x; break;
-    }
-    rgb[0] = r + m, rgb[1] = g + m, rgb[2] = b + m;
-}
-
 // Signed difference a - b of two hues, in (-180, 180].
 double hue_difference(double a, double b) {
     double d = std::fmod(a - b, 360.0);
@@ -61,12 +27,12 @@ double hue_difference(double a, double b) {
     return d;
 }
 
-double palette_hue(const std::string& word) {
+Hsv palette_colour(const std::string& word) {
     const auto& words = recolourable_colour_words();
     if (std::find(words.begin(), words.end(), word) == words.end())
         throw std::invalid_argument("cannot recolour to or from '" + word + "' (red, orange, yellow, green, blue or purple)");
     const EmojiBackground& c = emoji_background(word);
-    return to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0).h;
+    return rgb_to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0);
 }
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
@@ -112,8 +78,8 @@ std::string replace_colour_word(const std::string& text, const std::string& from
 }
 
 bool recolour_rgba(const uint8_t* in, uint8_t* out, int64_t pixels, const std::string& from, const std::string& to) {
-    const double from_hue = palette_hue(from);
-    const double to_hue = palette_hue(to);  // also checks that `to` is recolourable
+    const double from_hue = palette_colour(from).h;
+    const Hsv to_colour = palette_colour(to);
     if (out != in) std::memcpy(out, in, static_cast<size_t>(pixels) * 4);
     if (pixels <= 0) return false;
 
@@ -124,7 +90,7 @@ bool recolour_rgba(const uint8_t* in, uint8_t* out, int64_t pixels, const std::s
         const uint8_t* px = in + p * 4;
         const double a = px[3] / 255.0;
         visible += a;
-        const Hsv c = to_hsv(px[0] / 255.0, px[1] / 255.0, px[2] / 255.0);
+        const Hsv c = rgb_to_hsv(px[0] / 255.0, px[1] / 255.0, px[2] / 255.0);
         if (a <= 0 || c.s < kMinSaturation || c.v < kMinValue) continue;
         if (std::fabs(hue_difference(c.h, from_hue)) > kShadeWindow) continue;
         const double w = a * c.s;
@@ -136,19 +102,17 @@ bool recolour_rgba(const uint8_t* in, uint8_t* out, int64_t pixels, const std::s
     }
     if (visible <= 0 || shade_weight < kMinShadeFraction * visible) return false;
     const double shade = std::atan2(sy, sx) * 180.0 / M_PI;
-    const double turn = hue_difference(to_hue, shade);
+    const double turn = hue_difference(to_colour.h, shade);
     // Brightness and saturation move toward the palette colour's too, each by one factor so the
     // shading is kept: a hue turn alone makes a dark blue heart olive rather than yellow, a yellow
     // one a pale lilac, and a pastel one pink rather than red.
-    const EmojiBackground& target = emoji_background(to);
-    const Hsv to_colour = to_hsv(target.r / 255.0, target.g / 255.0, target.b / 255.0);
     const double brighten = std::clamp(to_colour.v * shade_weight / std::max(value_sum, 1e-9), 0.6, 1.5);
     const double saturate = std::clamp(to_colour.s * shade_weight / std::max(saturation_sum, 1e-9), 0.6, 1.6);
 
     for (int64_t p = 0; p < pixels; ++p) {
         const uint8_t* px = in + p * 4;
         if (px[3] == 0) continue;
-        Hsv c = to_hsv(px[0] / 255.0, px[1] / 255.0, px[2] / 255.0);
+        Hsv c = rgb_to_hsv(px[0] / 255.0, px[1] / 255.0, px[2] / 255.0);
         if (c.s < kMinSaturation || c.v < kMinValue) continue;
         const double off = std::fabs(hue_difference(c.h, shade));
         if (off >= kFadeEnd) continue;
@@ -157,7 +121,7 @@ bool recolour_rgba(const uint8_t* in, uint8_t* out, int64_t pixels, const std::s
         c.v = std::min(1.0, c.v * (1.0 + amount * (brighten - 1.0)));
         c.s = std::min(1.0, c.s * (1.0 + amount * (saturate - 1.0)));
         double rgb[3];
-        to_rgb(c, rgb);
+        hsv_to_rgb(c, rgb);
         for (int k = 0; k < 3; ++k)
             out[p * 4 + k] = static_cast<uint8_t>(std::clamp(std::lround(rgb[k] * 255.0), 0L, 255L));
     }
