@@ -65,7 +65,7 @@ ArgParser eval_parser() {
         .option("sampler", "NAME", "sampler for the generated images", "euler-a")
         .option("seed", "S", "base seed of the generated images and of the loss noise", "1")
         .option("caption", "STYLE", "held-out caption style: minimal (name, set, background) or full", "minimal")
-        .option("colour-seeds", "N", "images per colour-check prompt", "4")
+        .option("colour-seeds", "N", "images per colour-check prompt (0: skip the check)", "4")
         .option("loss-images", "N", "held-out images for the denoising loss (0: all)", "0")
         .option("classifier-steps", "N", "training steps of the classifier", "3000")
         .option("json", "FILE", "write every figure as JSON")

@@ -451,9 +451,12 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
         item_truth.push_back(it.label);
         item_indices.push_back(it.index);
     }
-    if (!o.images_dir.empty()) {
+    {
         const at::Tensor real = composite_each(pictures_of(shard, item_indices), at::ones({static_cast<int64_t>(items.size()), 3}));
-        write_grid(o.images_dir, "eval-real.png", rows_by_category(items, ev.categories, real));
+        ev.classifier.items_real = score_predictions(classifier.predict(real), item_truth, ev.categories);
+        say("classifier: the evaluated captions' own art " + fixed(ev.classifier.items_real.accuracy(), 3) + " (balanced " +
+            fixed(ev.classifier.items_real.balanced_accuracy(), 3) + ")");
+        if (!o.images_dir.empty()) write_grid(o.images_dir, "eval-real.png", rows_by_category(items, ev.categories, real));
     }
 
     // 3. The loss set: held-out art on white with its captions (all, or evenly spread).
@@ -512,7 +515,7 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             ev.generation.push_back(g);
 
             std::vector<std::pair<std::string, at::Tensor>> colour_rows;
-            for (const std::string& prompt : o.colour_prompts) {
+            for (const std::string& prompt : o.colour_seeds > 0 ? o.colour_prompts : std::vector<std::string>{}) {
                 ColourResult r;
                 r.variant = variant;
                 r.cfg = cfg;
@@ -609,6 +612,12 @@ std::string pad(std::string s, size_t width) {
     return s;
 }
 
+// "correct/total" of class k, or "-" when the scores hold no such class (not measured).
+std::string fraction(const ClassificationScores& scores, size_t k) {
+    if (k >= scores.per_class.size()) return "-";
+    return std::to_string(scores.per_class[k].correct) + "/" + std::to_string(scores.per_class[k].total);
+}
+
 std::string rgb255(const ColourStats& s) {
     return "(" + std::to_string(std::lround(s.r * 255)) + ", " + std::to_string(std::lround(s.g * 255)) + ", " +
            std::to_string(std::lround(s.b * 255)) + ")";
@@ -644,7 +653,8 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
                        {"input_size", o.classifier.input_size},
                        {"width", o.classifier.width},
                        {"held_out_white", scores_json(ev.classifier.held_out_white)},
-                       {"held_out_palette", scores_json(ev.classifier.held_out_palette)}};
+                       {"held_out_palette", scores_json(ev.classifier.held_out_palette)},
+                       {"items_real", scores_json(ev.classifier.items_real)}};
     nlohmann::json gen = nlohmann::json::array();
     for (const GenerationEvaluation& g : ev.generation) {
         nlohmann::json e = scores_json(g.scores);
@@ -691,24 +701,22 @@ std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
          fixed(c.held_out_palette.accuracy(), 3) + " on colours (balanced " +
          fixed(c.held_out_palette.balanced_accuracy(), 3) + "); chance " + fixed(chance, 3) + "\n\n";
 
-    s += "category accuracy of generated images (judged by the classifier):\n  " + pad("category", 22) +
-         pad("real art", 10);
+    s += "category accuracy of generated images (judged by the classifier; 'held-out art': all of it, 'item art':\n"
+         "the evaluated captions' own pictures, the ceiling for the generated ones):\n  " + pad("category", 22) +
+         pad("held-out art", 14) + pad("item art", 10);
     for (const GenerationEvaluation& g : ev.generation) s += pad(g.variant + " cfg " + short_number(g.cfg), 16);
     s += "\n";
     for (size_t k = 0; k < ev.categories.size(); ++k) {
-        const ClassScore& r = c.held_out_white.per_class[k];
-        s += "  " + pad(ev.categories[k], 22) + pad(std::to_string(r.correct) + "/" + std::to_string(r.total), 10);
-        for (const GenerationEvaluation& g : ev.generation) {
-            const ClassScore& x = g.scores.per_class[k];
-            s += pad(std::to_string(x.correct) + "/" + std::to_string(x.total), 16);
-        }
+        s += "  " + pad(ev.categories[k], 22) + pad(fraction(c.held_out_white, k), 14) + pad(fraction(c.items_real, k), 10);
+        for (const GenerationEvaluation& g : ev.generation) s += pad(fraction(g.scores, k), 16);
         s += "\n";
     }
-    s += "  " + pad("accuracy", 22) + pad(fixed(c.held_out_white.accuracy(), 3), 10);
+    s += "  " + pad("accuracy", 22) + pad(fixed(c.held_out_white.accuracy(), 3), 14) + pad(fixed(c.items_real.accuracy(), 3), 10);
     for (const GenerationEvaluation& g : ev.generation) s += pad(fixed(g.scores.accuracy(), 3), 16);
-    s += "\n  " + pad("balanced accuracy", 22) + pad(fixed(c.held_out_white.balanced_accuracy(), 3), 10);
+    s += "\n  " + pad("balanced accuracy", 22) + pad(fixed(c.held_out_white.balanced_accuracy(), 3), 14) +
+         pad(fixed(c.items_real.balanced_accuracy(), 3), 10);
     for (const GenerationEvaluation& g : ev.generation) s += pad(fixed(g.scores.balanced_accuracy(), 3), 16);
-    s += "\n  " + pad("seconds per image", 22) + pad("", 10);
+    s += "\n  " + pad("seconds per image", 22) + pad("", 24);
     for (const GenerationEvaluation& g : ev.generation) s += pad(fixed(g.seconds_per_image, 2), 16);
     s += "\n  best cfg:";
     for (const auto& [variant, cfg] : ev.best_cfg) s += " " + variant + " " + short_number(cfg);

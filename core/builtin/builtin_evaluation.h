@@ -90,7 +90,7 @@ struct BuiltinEvaluationOptions {
     uint64_t seed = 1;                    // item i's image uses seed + its shard index
     CaptionStyle caption_style = CaptionStyle::Minimal;
     std::vector<std::string> colour_prompts{"red heart", "blue heart", "green heart", "yellow heart"};
-    int colour_seeds = 4;                 // images per colour prompt (seeds seed .. seed + n - 1)
+    int colour_seeds = 4;                 // images per colour prompt (seeds seed .. seed + n - 1); 0 = no check
     std::vector<TimestepBand> bands = default_timestep_bands();
     int64_t loss_images = 0;              // held-out images for the loss; 0 = all
     EmojiClassifierOptions classifier;
@@ -104,6 +104,9 @@ struct ClassifierEvaluation {
     int64_t train_images = 0;     // the training split
     ClassificationScores held_out_white;    // held-out art over white (how the generations are drawn)
     ClassificationScores held_out_palette;  // over the palette colours, one per picture
+    // The evaluated items' own art over white: what a generator drawing exactly the held-out picture
+    // of each caption would score, the ceiling that the generated images' accuracy is read against.
+    ClassificationScores items_real;
 };
 
 struct GenerationEvaluation {

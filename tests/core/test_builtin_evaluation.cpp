@@ -412,6 +412,7 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     ev.classifier.train_images = 100;
     ev.classifier.held_out_white = ds::score_predictions({0, 1, 1}, {0, 1, 0}, ev.categories);
     ev.classifier.held_out_palette = ds::score_predictions({0, 0, 1}, {0, 1, 0}, ev.categories);
+    ev.classifier.items_real = ds::score_predictions({1, 1}, {1, 1}, ev.categories);
     ds::GenerationEvaluation g;
     g.variant = "cosine";
     g.cfg = 5.0;
@@ -445,6 +446,8 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     EXPECT_NEAR(j["classifier"]["held_out_white"]["accuracy"].get<double>(), 2.0 / 3.0, 1e-12);
     EXPECT_EQ(j["classifier"]["held_out_white"]["per_category"]["animals"]["total"], 2);
     EXPECT_EQ(j["classifier"]["held_out_palette"]["confusion"][1][0], 1);
+    EXPECT_DOUBLE_EQ(j["classifier"]["items_real"]["accuracy"].get<double>(), 1.0);
+    EXPECT_EQ(j["classifier"]["items_real"]["per_category"]["food"]["correct"], 2);
     EXPECT_EQ(j["generation"][0]["variant"], "cosine");
     EXPECT_EQ(j["generation"][0]["per_category"]["food"]["correct"], 1);
     EXPECT_DOUBLE_EQ(j["generation"][0]["balanced_accuracy"].get<double>(), 0.5);
@@ -461,7 +464,8 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     EXPECT_TRUE(j["colour_check"][0]["matches"].get<bool>());
 
     const std::string summary = ds::builtin_evaluation_summary(ev);
-    for (const char* text : {"animals", "food", "cosine cfg 5", "[100,300)", "0.2500", "empty caption", "0.5000", "red heart", "match (3/4"})
+    for (const char* text : {"animals", "food", "cosine cfg 5", "[100,300)", "0.2500", "empty caption", "0.5000", "red heart", "match (3/4",
+                             "item art", "2/2"})
         EXPECT_NE(summary.find(text), std::string::npos) << text << "\n" << summary;
 }
 
