@@ -17,7 +17,7 @@ std::vector<std::string> words_of(const std::string& text) {
     std::vector<std::string> words;
     std::string word;
     for (const char c : text + " ") {
-        if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+        if (caption_word_char(c)) {
             word += c;
         } else if (!word.empty()) {
             words.push_back(word);
@@ -190,6 +190,10 @@ EmojiBatch sample_emoji_batch(const EmojiShard& shard, const std::vector<int64_t
         batch.captions.push_back(empty ? std::string() : join(kept));
     }
     return batch;
+}
+
+bool caption_word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
 }
 
 std::vector<int64_t> split_indices(const EmojiShard& shard, bool held_out) {

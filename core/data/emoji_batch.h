@@ -34,6 +34,10 @@ enum class CaptionStyle {
 // category; subcategory; skin tones ("light skin tone and dark skin tone"); "<set> style"; and
 // "on a <background> background" (left out when `background` is empty).
 std::vector<std::string> emoji_caption_parts(const EmojiRecord& record, const std::string& background);
+// Whether `c` belongs to a word of a caption: an ASCII letter or digit, or any byte of a UTF-8
+// sequence ("piñata" is one word). Everything else separates words.
+bool caption_word_char(char c);
+
 // The parts of `style` joined with ", ".
 std::string emoji_caption(const EmojiRecord& record, const std::string& background,
                           CaptionStyle style = CaptionStyle::Full);

@@ -1,7 +1,6 @@
 #include "core/data/emoji_recolour.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -35,11 +34,10 @@ Hsv palette_colour(const std::string& word) {
     return rgb_to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0);
 }
 
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
-
 // Whether text[at, at + length) is a whole word (no word character just before or after it).
 bool whole_word_at(const std::string& text, size_t at, size_t length) {
-    return (at == 0 || !word_char(text[at - 1])) && (at + length == text.size() || !word_char(text[at + length]));
+    return (at == 0 || !caption_word_char(text[at - 1])) &&
+           (at + length == text.size() || !caption_word_char(text[at + length]));
 }
 
 }  // namespace

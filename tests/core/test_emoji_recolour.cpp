@@ -108,6 +108,9 @@ TEST(EmojiRecolour, CaptionWordsAreSwappedWholeWordsOnly) {
     EXPECT_EQ(ds::replace_colour_word("red red", "red", "orange"), "orange orange");
     EXPECT_EQ(ds::replace_colour_word("apple", "red", "blue"), "apple");
     EXPECT_EQ(ds::replace_colour_word("", "red", "blue"), "");
+    EXPECT_EQ(ds::replace_colour_word("red\xc3\xa9 red", "red", "blue"), "red\xc3\xa9 blue");  // UTF-8 letters join words
+    for (char c : std::string("aZ7\xc3\xa9")) EXPECT_TRUE(ds::caption_word_char(c)) << int(c);
+    for (char c : std::string(" ,_-:'")) EXPECT_FALSE(ds::caption_word_char(c)) << c;
 }
 
 TEST(EmojiRecolour, TurnsOnlyTheNamedShadeToThePaletteHue) {
