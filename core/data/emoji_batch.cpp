@@ -163,8 +163,16 @@ EmojiBatch sample_emoji_batch(const EmojiShard& shard, const std::vector<int64_t
         batch.backgrounds.push_back(background.name);
         const uint8_t* picture = pictures.data_ptr<uint8_t>() + indices[k] * kPicturePixels * 4;
 
-        // Recolouring draws only for colour-named pictures, so other pictures' batches stay as they were.
-        const std::string from = options.recolour_probability > 0 ? recolourable_colour_word(record) : "";
+        // Recolouring and colour tags draw only for the pictures they apply to, so other pictures'
+        // batches stay as they were.
+        std::string from = options.recolour_probability > 0 ? recolourable_colour_word(record) : "";
+        std::string tag;
+        if (options.colour_tag_probability > 0 && !shows_people(record) && !names_a_colour(record.name) &&
+            uniform(rng) < options.colour_tag_probability) {
+            tag = dominant_colour_word(picture, kPicturePixels);
+            if (options.recolour_probability > 0) from = tag;
+        }
+        batch.colour_tags.push_back(tag);
         std::string to;
         if (!from.empty() && uniform(rng) < options.recolour_probability) {
             std::vector<std::string> choices;
@@ -178,7 +186,8 @@ EmojiBatch sample_emoji_batch(const EmojiShard& shard, const std::vector<int64_t
         composite_into(picture, background, batch.images.data_ptr<float>() + k * 3 * kPicturePixels);
 
         std::vector<std::string> kept;
-        for (const Part& p : caption_parts(record, background.name)) {
+        for (Part& p : caption_parts(record, background.name)) {
+            if (p.kind == PartKind::Name && !tag.empty()) p.text = tag + " " + p.text;
             const double keep = p.kind == PartKind::Name         ? 1.0
                                 : p.kind == PartKind::Background ? options.background_keep_probability
                                                                  : options.part_keep_probability;

@@ -51,6 +51,10 @@ struct EmojiBatchOptions {
     // to another of those colours, never the background's, with the word swapped in every part of
     // its caption but the background (emoji_recolour.h).
     double recolour_probability = 0.0;
+    // A picture that is not of people and whose name holds no colour word gets, this often, the
+    // colour it shows (dominant_colour_word) put before its name ("frog face" -> "green frog face"),
+    // and is then recoloured like a colour-named one, at recolour_probability.
+    double colour_tag_probability = 0.0;
 };
 
 struct EmojiBatch {
@@ -59,6 +63,7 @@ struct EmojiBatch {
     std::vector<std::string> backgrounds;  // B palette names the pictures were composited over
     std::vector<int64_t> indices;          // B shard indices (the input)
     std::vector<std::string> colour_words;  // B: the colour word a recoloured picture now has, else ""
+    std::vector<std::string> colour_tags;   // B: the colour word put before a name (before any recolouring), else ""
 };
 
 // One training batch of shard.images[indices] (repeats allowed). Everything random comes from a

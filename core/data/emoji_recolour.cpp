@@ -17,6 +17,12 @@ constexpr double kFadeEnd = 45.0;      // ... fading to untouched here
 constexpr double kMinSaturation = 0.2;
 constexpr double kMinValue = 0.12;
 constexpr double kMinShadeFraction = 0.05;
+constexpr double kDominantHueScale = 30.0;  // dominant_colour_word's distance: 30 degrees of hue ...
+constexpr double kDominantToneScale = 0.35;  // ... or 0.35 of saturation or value count as 1
+constexpr double kDominantMaxDistance = 2.0;
+constexpr double kDominantSaturation = 0.25;
+constexpr double kDominantValue = 0.2;
+constexpr double kDominantFraction = 0.5;
 
 // Signed difference a - b of two hues, in (-180, 180].
 double hue_difference(double a, double b) {
@@ -47,8 +53,12 @@ const std::vector<std::string>& recolourable_colour_words() {
     return words;
 }
 
+bool shows_people(const EmojiRecord& record) {
+    return record.category == "people and body" || !record.skin_tones.empty();
+}
+
 std::string recolourable_colour_word(const EmojiRecord& record) {
-    if (record.category == "people and body" || !record.skin_tones.empty()) return "";
+    if (shows_people(record)) return "";
     size_t best = std::string::npos;
     std::string found;
     for (const std::string& w : recolourable_colour_words()) {
@@ -61,6 +71,47 @@ std::string recolourable_colour_word(const EmojiRecord& record) {
         }
     }
     return found;
+}
+
+std::string dominant_colour_word(const uint8_t* rgba, int64_t pixels) {
+    // Pink and brown take part so that pale and dark shades are not counted as red or orange; a
+    // pixel is the nearest of these colours in hue, saturation and value, or none beyond distance 1.
+    const std::vector<std::string>& words = recolourable_colour_words();
+    std::vector<Hsv> named;
+    for (const std::string& w : words) named.push_back(palette_colour(w));
+    for (const char* other : {"pink", "brown"}) {
+        const EmojiBackground& c = emoji_background(other);
+        named.push_back(rgb_to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0));
+    }
+    std::vector<double> weight(named.size(), 0.0);
+    double visible = 0;
+    for (int64_t p = 0; p < pixels; ++p) {
+        const uint8_t* px = rgba + p * 4;
+        const double a = px[3] / 255.0;
+        if (a <= 0) continue;
+        visible += a;
+        const Hsv c = rgb_to_hsv(px[0] / 255.0, px[1] / 255.0, px[2] / 255.0);
+        if (c.s < kDominantSaturation || c.v < kDominantValue) continue;
+        size_t nearest = 0;
+        double nearest_distance = 1e9;
+        for (size_t k = 0; k < named.size(); ++k) {
+            const double dh = hue_difference(c.h, named[k].h) / kDominantHueScale;
+            const double ds = (c.s - named[k].s) / kDominantToneScale, dv = (c.v - named[k].v) / kDominantToneScale;
+            const double d = dh * dh + ds * ds + dv * dv;
+            if (d < nearest_distance) nearest = k, nearest_distance = d;
+        }
+        if (nearest_distance <= kDominantMaxDistance) weight[nearest] += a;
+    }
+    if (visible <= 0) return "";
+    const size_t best = static_cast<size_t>(std::max_element(weight.begin(), weight.end()) - weight.begin());
+    return best < words.size() && weight[best] >= kDominantFraction * visible ? words[best] : "";
+}
+
+bool names_a_colour(const std::string& name) {
+    for (const EmojiBackground& colour : emoji_backgrounds())
+        for (size_t at = name.find(colour.name); at != std::string::npos; at = name.find(colour.name, at + 1))
+            if (whole_word_at(name, at, colour.name.size())) return true;
+    return false;
 }
 
 std::string replace_colour_word(const std::string& text, const std::string& from, const std::string& to) {

@@ -15,10 +15,27 @@ namespace ds {
 // are those of the background palette colours of the same names (emoji_backgrounds()).
 const std::vector<std::string>& recolourable_colour_words();
 
+// Whether the record shows people (its category is "people and body" or it has skin tones): such
+// pictures are never recoloured, as the skin next to the hair has nearly the hair's hue.
+bool shows_people(const EmojiRecord& record);
+
 // The first recolourable colour word of the record's name, as a whole word ("large blue circle" ->
 // "blue", "hollow red circle" -> "red"), or "" when there is none. People are left out: in "man: red
 // hair" the skin next to the hair has nearly the hair's hue.
 std::string recolourable_colour_word(const EmojiRecord& record);
+
+// The recolourable colour word that the picture itself shows, for a picture whose name holds no
+// colour word, or "" when no such colour covers half of it ("grinning face" -> "yellow", "frog
+// face" -> "green", "globe" -> ""). Each coloured pixel (saturation >= 0.25, value >= 0.2) is the
+// nearest of the palette's red, orange, yellow, green, blue, purple, pink and brown, by hue
+// (30 degrees count as 1), saturation and value (0.35 count as 1), or none beyond a squared
+// distance of 2; the word is the one whose pixels hold at least half the picture's visible alpha. Lets training see
+// colour words with the many single-colour emoji whose names do not say their colour.
+std::string dominant_colour_word(const uint8_t* rgba, int64_t pixels);
+
+// Whether `name` holds any palette colour word as a whole word (white, black, grey, brown, pink as
+// well as the recolourable ones): such a name already says its colour, right or wrong.
+bool names_a_colour(const std::string& name);
 
 // `text` with every whole-word `from` replaced by `to` ("green_apple" counts `green` as a word).
 std::string replace_colour_word(const std::string& text, const std::string& from, const std::string& to);

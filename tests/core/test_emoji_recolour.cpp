@@ -1,8 +1,9 @@
 // Recolouring colour-named emoji: which names carry a recolourable word, whole-word swaps in captions,
 // the hue turn on a synthetic picture (only the named shade moves, to the palette hue; grey, white,
 // alpha and transparent pixels stay; a round trip comes back), refusal when the word does not name
-// the picture's colour, and the batch sampler's use of it (caption and picture agree, the target
-// is never the background, nothing changes while the option is off).
+// the picture's colour, the colour a picture shows when its name says none, and the batch
+// sampler's use of both (caption and picture agree, the target is never the background, nothing
+// changes while the options are off).
 #include <gtest/gtest.h>
 
 #include <ATen/ATen.h>
@@ -172,6 +173,49 @@ TEST(EmojiRecolour, RefusesWhenTheWordDoesNotNameThePicturesColour) {
     EXPECT_THROW(ds::recolour_rgba(blue.data(), out.data(), kPixels, "white", "red"), std::invalid_argument);
 }
 
+TEST(EmojiRecolour, DominantColourIsTheColourOfHalfThePicture) {
+    // A disc of each palette colour (with its grey ring and white highlight: ~70% of the visible
+    // pixels are the fill) shows that colour; pink and brown are not recolourable, grey not a colour.
+    for (const std::string& word : ds::recolourable_colour_words())
+        EXPECT_EQ(ds::dominant_colour_word(disc_picture(palette(word)).data(), kPixels), word) << word;
+    for (const char* other : {"pink", "brown", "grey", "white", "black"})
+        EXPECT_EQ(ds::dominant_colour_word(disc_picture(palette(other)).data(), kPixels), "") << other;
+    // Emoji-set shades: a yellow-green leaf is green, a reddish-brown bear and a pale pink heart are
+    // not red, a face-yellow face is yellow.
+    EXPECT_EQ(ds::dominant_colour_word(disc_picture({119, 178, 85, 255}).data(), kPixels), "green");
+    EXPECT_EQ(ds::dominant_colour_word(disc_picture({62, 114, 29, 255}).data(), kPixels), "green");
+    EXPECT_EQ(ds::dominant_colour_word(disc_picture({193, 105, 79, 255}).data(), kPixels), "");
+    EXPECT_EQ(ds::dominant_colour_word(disc_picture({244, 171, 186, 255}).data(), kPixels), "");
+    EXPECT_EQ(ds::dominant_colour_word(disc_picture({255, 204, 77, 255}).data(), kPixels), "yellow");
+    // Two colours of a third each: neither is half the picture.
+    std::vector<uint8_t> halves = disc_picture(palette("red"));
+    for (int y = 0; y < kSide / 2; ++y)
+        for (int x = 0; x < kSide; ++x) {
+            uint8_t* p = halves.data() + (y * kSide + x) * 4;
+            if (p[3] == 255 && p[0] == 220) p[0] = 50, p[1] = 100, p[2] = 210;
+        }
+    EXPECT_EQ(ds::dominant_colour_word(halves.data(), kPixels), "");
+    // Only visible pixels count: a small green dot alone on transparency is a green picture; a
+    // transparent one has no colour.
+    std::vector<uint8_t> dot(static_cast<size_t>(kPixels) * 4, 0);
+    for (int i = 0; i < 20; ++i) dot[i * 4 + 0] = 60, dot[i * 4 + 1] = 170, dot[i * 4 + 2] = 70, dot[i * 4 + 3] = 255;
+    EXPECT_EQ(ds::dominant_colour_word(dot.data(), kPixels), "green");
+    dot.assign(dot.size(), 0);
+    EXPECT_EQ(ds::dominant_colour_word(dot.data(), kPixels), "");
+}
+
+TEST(EmojiRecolour, NamesThatAlreadySayAColour) {
+    for (const char* name : {"black heart", "large green circle", "white flag", "brown square", "grey, cat", "pink"})
+        EXPECT_TRUE(ds::names_a_colour(name)) << name;
+    for (const char* name : {"frog face", "whitening", "redwood", "evergreen tree", "greyhound", ""})
+        EXPECT_FALSE(ds::names_a_colour(name)) << name;
+    EXPECT_TRUE(ds::shows_people(record("man", "people and body")));
+    ds::EmojiRecord toned = record("santa claus", "smileys and emotion");
+    toned.skin_tones = {"dark skin tone"};
+    EXPECT_TRUE(ds::shows_people(toned));
+    EXPECT_FALSE(ds::shows_people(record("frog face", "animals and nature")));
+}
+
 namespace {
 
 // "red apple" (a red disc) and "ghost" (the same picture: only the name makes a picture recolourable).
@@ -251,4 +295,75 @@ TEST(EmojiRecolour, BatchesAreUnchangedWhileRecolouringIsOff) {
     EXPECT_EQ(b.captions, c.captions);
     EXPECT_EQ(b.backgrounds, c.backgrounds);
     EXPECT_TRUE(at::equal(b.images, c.images));
+}
+
+TEST(EmojiRecolour, BatchSamplerNamesTheColourAPictureShows) {
+    // A green frog, a green person, a green "black cat" (its name already says a colour) and a
+    // grey-ringed grey disc ("coin": no colour of half the picture).
+    ds::EmojiShard shard;
+    shard.records = {record("frog face", "animals and nature"), record("man", "people and body"),
+                     record("black cat", "animals and nature"), record("coin", "objects")};
+    shard.images = at::empty({4, kSide, kSide, 4}, at::kByte);
+    const std::vector<Rgba> fills{palette("green"), palette("green"), palette("green"), palette("grey")};
+    for (int i = 0; i < 4; ++i) {
+        const std::vector<uint8_t> px = disc_picture(fills[static_cast<size_t>(i)]);
+        std::copy(px.begin(), px.end(), shard.images[i].data_ptr<uint8_t>());
+    }
+    std::vector<int64_t> indices;
+    const int n = 2000;
+    for (int k = 0; k < n; ++k) indices.push_back(k % 4);
+
+    // Tags alone: the frog's name gets "green" half the time, nobody else's ever; no recolouring.
+    ds::EmojiBatchOptions tags;
+    tags.colour_tag_probability = 0.5;
+    tags.empty_caption_probability = 0;
+    const ds::EmojiBatch a = ds::sample_emoji_batch(shard, indices, 3, tags);
+    ASSERT_EQ(a.colour_tags.size(), static_cast<size_t>(n));
+    int tagged = 0;
+    for (int k = 0; k < n; ++k) {
+        EXPECT_EQ(a.colour_words[k], "");
+        if (indices[k] != 0) {
+            EXPECT_EQ(a.colour_tags[k], "") << k;
+            std::string caption = a.captions[k];  // only the background may say green
+            const size_t background = caption.find("on a green background");
+            if (background != std::string::npos) caption.erase(background);
+            EXPECT_EQ(caption.find("green"), std::string::npos) << a.captions[k];
+            continue;
+        }
+        if (a.colour_tags[k].empty()) {
+            EXPECT_EQ(a.captions[k].rfind("frog face", 0), 0u) << a.captions[k];
+        } else {
+            ++tagged;
+            EXPECT_EQ(a.colour_tags[k], "green");
+            EXPECT_EQ(a.captions[k].rfind("green frog face", 0), 0u) << a.captions[k];
+        }
+    }
+    EXPECT_NEAR(tagged / (n / 4.0), 0.5, 0.1);  // 500 frogs: over 4 sigma
+
+    // With recolouring too, a tagged frog may turn to another colour, named in its caption.
+    tags.recolour_probability = 1.0;
+    const ds::EmojiBatch b = ds::sample_emoji_batch(shard, indices, 4, tags);
+    std::map<std::string, int> targets;
+    for (int k = 0; k < n; ++k) {
+        const std::string& to = b.colour_words[k];
+        if (indices[k] != 0 || b.colour_tags[k].empty()) {
+            EXPECT_EQ(to, "") << k;
+            continue;
+        }
+        ASSERT_FALSE(to.empty()) << k;  // recolour_probability 1
+        ++targets[to];
+        EXPECT_NE(to, b.backgrounds[k]);
+        EXPECT_EQ(b.captions[k].rfind(to + " frog face", 0), 0u) << b.captions[k];
+        std::vector<uint8_t> expected(static_cast<size_t>(kPixels) * 4);
+        ASSERT_TRUE(ds::recolour_rgba(shard.images[0].data_ptr<uint8_t>(), expected.data(), kPixels, "green", to));
+        const at::Tensor rgba = at::from_blob(expected.data(), {kSide, kSide, 4}, at::kByte);
+        EXPECT_TRUE(at::allclose(b.images[k], ds::composite(rgba, ds::emoji_background(b.backgrounds[k])) * 2.0f - 1.0f,
+                                 0.0, 1e-5)) << k;
+    }
+    EXPECT_EQ(targets.size(), 5u);  // red, orange, yellow, blue, purple
+    EXPECT_EQ(targets.count("green"), 0u);
+
+    // Off (the default), the same shard's batches carry no tags.
+    const ds::EmojiBatch c = ds::sample_emoji_batch(shard, indices, 3, ds::EmojiBatchOptions{});
+    for (const std::string& t : c.colour_tags) EXPECT_EQ(t, "");
 }
