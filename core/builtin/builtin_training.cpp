@@ -188,8 +188,8 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
     EmojiBatchOptions batch_options;
     batch_options.recolour_probability = 0.6;
     // Half the time, a single-colour picture whose name says no colour is captioned with the
-    // colour it shows ("green frog face") and recoloured like the colour-named ones: about 1,300
-    // training pictures (100 of them green) against the ~80 colour-named ones.
+    // colour it shows ("green frog face") and recoloured like the colour-named ones: about 1,070
+    // training pictures (85 of them green) against the ~80 colour-named ones.
     batch_options.colour_tag_probability = 0.5;
     LearningRateSchedule lr{o.learning_rate, std::min<int64_t>(200, o.steps / 10), 0.1};
     const int64_t f = config.vae.downsample_factor();

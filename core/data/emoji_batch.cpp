@@ -167,8 +167,7 @@ EmojiBatch sample_emoji_batch(const EmojiShard& shard, const std::vector<int64_t
         // batches stay as they were.
         std::string from = options.recolour_probability > 0 ? recolourable_colour_word(record) : "";
         std::string tag;
-        if (options.colour_tag_probability > 0 && !shows_people(record) && !names_a_colour(record.name) &&
-            uniform(rng) < options.colour_tag_probability) {
+        if (options.colour_tag_probability > 0 && takes_colour_tag(record) && uniform(rng) < options.colour_tag_probability) {
             tag = dominant_colour_word(picture, kPicturePixels);
             if (options.recolour_probability > 0) from = tag;
         }

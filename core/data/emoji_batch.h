@@ -51,9 +51,10 @@ struct EmojiBatchOptions {
     // to another of those colours, never the background's, with the word swapped in every part of
     // its caption but the background (emoji_recolour.h).
     double recolour_probability = 0.0;
-    // A picture that is not of people and whose name holds no colour word gets, this often, the
-    // colour it shows (dominant_colour_word) put before its name ("frog face" -> "green frog face"),
-    // and is then recoloured like a colour-named one, at recolour_probability.
+    // A picture that may take a colour tag (takes_colour_tag: not people or flags, no colour word in
+    // its name) gets, this often, the colour it shows (dominant_colour_word) put before its name
+    // ("frog face" -> "green frog face"), and is then recoloured like a colour-named one, at
+    // recolour_probability.
     double colour_tag_probability = 0.0;
 };
 

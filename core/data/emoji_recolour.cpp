@@ -114,6 +114,10 @@ bool names_a_colour(const std::string& name) {
     return false;
 }
 
+bool takes_colour_tag(const EmojiRecord& record) {
+    return !shows_people(record) && record.category != "flags" && !names_a_colour(record.name);
+}
+
 std::string replace_colour_word(const std::string& text, const std::string& from, const std::string& to) {
     if (from.empty()) return text;
     std::string out;

@@ -37,6 +37,11 @@ std::string dominant_colour_word(const uint8_t* rgba, int64_t pixels);
 // well as the recolourable ones): such a name already says its colour, right or wrong.
 bool names_a_colour(const std::string& name);
 
+// Whether training may put the colour a record's picture shows before its name: not for people
+// (shows_people), not for flags (their colours are what they are: a purple Nigerian flag is not
+// one), and not when the name already says a colour.
+bool takes_colour_tag(const EmojiRecord& record);
+
 // `text` with every whole-word `from` replaced by `to` ("green_apple" counts `green` as a word).
 std::string replace_colour_word(const std::string& text, const std::string& from, const std::string& to);
 

@@ -214,6 +214,11 @@ TEST(EmojiRecolour, NamesThatAlreadySayAColour) {
     toned.skin_tones = {"dark skin tone"};
     EXPECT_TRUE(ds::shows_people(toned));
     EXPECT_FALSE(ds::shows_people(record("frog face", "animals and nature")));
+    EXPECT_TRUE(ds::takes_colour_tag(record("frog face", "animals and nature")));
+    EXPECT_FALSE(ds::takes_colour_tag(record("nigeria flag", "flags")));
+    EXPECT_FALSE(ds::takes_colour_tag(record("man", "people and body")));
+    EXPECT_FALSE(ds::takes_colour_tag(toned));
+    EXPECT_FALSE(ds::takes_colour_tag(record("black cat", "animals and nature")));
 }
 
 namespace {
@@ -298,20 +303,22 @@ TEST(EmojiRecolour, BatchesAreUnchangedWhileRecolouringIsOff) {
 }
 
 TEST(EmojiRecolour, BatchSamplerNamesTheColourAPictureShows) {
-    // A green frog, a green person, a green "black cat" (its name already says a colour) and a
-    // grey-ringed grey disc ("coin": no colour of half the picture).
+    // A green frog, a green person, a green "black cat" (its name already says a colour), a
+    // grey-ringed grey disc ("coin": no colour of half the picture) and a green flag.
     ds::EmojiShard shard;
     shard.records = {record("frog face", "animals and nature"), record("man", "people and body"),
-                     record("black cat", "animals and nature"), record("coin", "objects")};
-    shard.images = at::empty({4, kSide, kSide, 4}, at::kByte);
-    const std::vector<Rgba> fills{palette("green"), palette("green"), palette("green"), palette("grey")};
-    for (int i = 0; i < 4; ++i) {
+                     record("black cat", "animals and nature"), record("coin", "objects"),
+                     record("nigeria flag", "flags")};
+    shard.images = at::empty({5, kSide, kSide, 4}, at::kByte);
+    const std::vector<Rgba> fills{palette("green"), palette("green"), palette("green"), palette("grey"),
+                                  palette("green")};
+    for (int i = 0; i < 5; ++i) {
         const std::vector<uint8_t> px = disc_picture(fills[static_cast<size_t>(i)]);
         std::copy(px.begin(), px.end(), shard.images[i].data_ptr<uint8_t>());
     }
     std::vector<int64_t> indices;
     const int n = 2000;
-    for (int k = 0; k < n; ++k) indices.push_back(k % 4);
+    for (int k = 0; k < n; ++k) indices.push_back(k % 5);
 
     // Tags alone: the frog's name gets "green" half the time, nobody else's ever; no recolouring.
     ds::EmojiBatchOptions tags;
@@ -338,7 +345,7 @@ TEST(EmojiRecolour, BatchSamplerNamesTheColourAPictureShows) {
             EXPECT_EQ(a.captions[k].rfind("green frog face", 0), 0u) << a.captions[k];
         }
     }
-    EXPECT_NEAR(tagged / (n / 4.0), 0.5, 0.1);  // 500 frogs: over 4 sigma
+    EXPECT_NEAR(tagged / (n / 5.0), 0.5, 0.1);  // 400 frogs: 4 sigma
 
     // With recolouring too, a tagged frog may turn to another colour, named in its caption.
     tags.recolour_probability = 1.0;
