@@ -75,7 +75,8 @@ std::string recolourable_colour_word(const EmojiRecord& record) {
 
 std::string dominant_colour_word(const uint8_t* rgba, int64_t pixels) {
     // Pink and brown take part so that pale and dark shades are not counted as red or orange; a
-    // pixel is the nearest of these colours in hue, saturation and value, or none beyond distance 1.
+    // pixel is the nearest of these colours in hue, saturation and value, or none beyond
+    // kDominantMaxDistance.
     const std::vector<std::string>& words = recolourable_colour_words();
     std::vector<Hsv> named;
     for (const std::string& w : words) named.push_back(palette_colour(w));

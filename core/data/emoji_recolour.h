@@ -20,8 +20,7 @@ const std::vector<std::string>& recolourable_colour_words();
 bool shows_people(const EmojiRecord& record);
 
 // The first recolourable colour word of the record's name, as a whole word ("large blue circle" ->
-// "blue", "hollow red circle" -> "red"), or "" when there is none. People are left out: in "man: red
-// hair" the skin next to the hair has nearly the hair's hue.
+// "blue", "hollow red circle" -> "red"), or "" when there is none or the record shows people.
 std::string recolourable_colour_word(const EmojiRecord& record);
 
 // The recolourable colour word that the picture itself shows, for a picture whose name holds no
@@ -29,8 +28,9 @@ std::string recolourable_colour_word(const EmojiRecord& record);
 // face" -> "green", "globe" -> ""). Each coloured pixel (saturation >= 0.25, value >= 0.2) is the
 // nearest of the palette's red, orange, yellow, green, blue, purple, pink and brown, by hue
 // (30 degrees count as 1), saturation and value (0.35 count as 1), or none beyond a squared
-// distance of 2; the word is the one whose pixels hold at least half the picture's visible alpha. Lets training see
-// colour words with the many single-colour emoji whose names do not say their colour.
+// distance of 2; the word is the one whose pixels hold at least half the picture's visible alpha.
+// Lets training see colour words with the many single-colour emoji whose names do not say their
+// colour.
 std::string dominant_colour_word(const uint8_t* rgba, int64_t pixels);
 
 // Whether `name` holds any palette colour word as a whole word (white, black, grey, brown, pink as
