@@ -32,18 +32,31 @@ double hue_difference(double a, double b) {
     return d;
 }
 
+// Any palette colour (emoji_backgrounds()) in HSV.
+Hsv palette_hsv(const std::string& name) {
+    const EmojiBackground& c = emoji_background(name);
+    return rgb_to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0);
+}
+
+// A recolourable one; throws std::invalid_argument for another word.
 Hsv palette_colour(const std::string& word) {
     const auto& words = recolourable_colour_words();
     if (std::find(words.begin(), words.end(), word) == words.end())
         throw std::invalid_argument("cannot recolour to or from '" + word + "' (red, orange, yellow, green, blue or purple)");
-    const EmojiBackground& c = emoji_background(word);
-    return rgb_to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0);
+    return palette_hsv(word);
 }
 
 // Whether text[at, at + length) is a whole word (no word character just before or after it).
 bool whole_word_at(const std::string& text, size_t at, size_t length) {
     return (at == 0 || !caption_word_char(text[at - 1])) &&
            (at + length == text.size() || !caption_word_char(text[at + length]));
+}
+
+// Where `word` first occurs in `text` as a whole word, or std::string::npos.
+size_t find_whole_word(const std::string& text, const std::string& word) {
+    for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1))
+        if (whole_word_at(text, at, word.size())) return at;
+    return std::string::npos;
 }
 
 }  // namespace
@@ -63,12 +76,8 @@ std::string recolourable_colour_word(const EmojiRecord& record) {
     std::string found;
     for (const std::string& w : recolourable_colour_words()) {
         // The earliest whole-word occurrence of any colour word.
-        for (size_t at = record.name.find(w); at != std::string::npos; at = record.name.find(w, at + 1)) {
-            if (whole_word_at(record.name, at, w.size())) {
-                if (at < best) best = at, found = w;
-                break;
-            }
-        }
+        const size_t at = find_whole_word(record.name, w);
+        if (at < best) best = at, found = w;
     }
     return found;
 }
@@ -80,10 +89,7 @@ std::string dominant_colour_word(const uint8_t* rgba, int64_t pixels) {
     const std::vector<std::string>& words = recolourable_colour_words();
     std::vector<Hsv> named;
     for (const std::string& w : words) named.push_back(palette_colour(w));
-    for (const char* other : {"pink", "brown"}) {
-        const EmojiBackground& c = emoji_background(other);
-        named.push_back(rgb_to_hsv(c.r / 255.0, c.g / 255.0, c.b / 255.0));
-    }
+    for (const char* other : {"pink", "brown"}) named.push_back(palette_hsv(other));
     std::vector<double> weight(named.size(), 0.0);
     double visible = 0;
     for (int64_t p = 0; p < pixels; ++p) {
@@ -109,10 +115,9 @@ std::string dominant_colour_word(const uint8_t* rgba, int64_t pixels) {
 }
 
 bool names_a_colour(const std::string& name) {
-    for (const EmojiBackground& colour : emoji_backgrounds())
-        for (size_t at = name.find(colour.name); at != std::string::npos; at = name.find(colour.name, at + 1))
-            if (whole_word_at(name, at, colour.name.size())) return true;
-    return false;
+    const std::vector<EmojiBackground>& palette = emoji_backgrounds();
+    return std::any_of(palette.begin(), palette.end(),
+                       [&](const EmojiBackground& colour) { return find_whole_word(name, colour.name) != std::string::npos; });
 }
 
 bool takes_colour_tag(const EmojiRecord& record) {
