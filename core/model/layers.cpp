@@ -136,7 +136,10 @@ at::Tensor Conv2d::in_place(const at::Tensor& x) const {
     // single-threaded sgemm each.
     const int64_t columns = std::min<int64_t>(pixels, std::max<int64_t>(64, (1 << 18) / c / 16 * 16));
     const int64_t blocks = (pixels + columns - 1) / columns;
-    const at::Tensor matrix = weight.view({k, c}).contiguous();
+    // Detached: runs_in_place allows no gradient here, and the worker threads below do not inherit
+    // the caller's no-grad mode, so trainable weights would make their out= sgemm calls throw.
+    const at::Tensor matrix = weight.detach().view({k, c}).contiguous();
+    const at::Tensor shift = bias.defined() ? bias.detach().view({k, 1}) : at::Tensor();
     const at::Tensor images = x.view({n, c, pixels});
     at::parallel_for(0, n * blocks, 1, [&](int64_t begin, int64_t end) {
         at::Tensor block = at::empty({c, columns}, x.options());
@@ -148,7 +151,7 @@ at::Tensor Conv2d::in_place(const at::Tensor& x) const {
             copy.copy_(source);
             at::Tensor out = source.narrow(0, 0, k);
             at::mm_out(out, matrix, copy);
-            if (bias.defined()) out.add_(bias.view({k, 1}));
+            if (shift.defined()) out.add_(shift);
         }
     });
     return x.narrow(1, 0, k);

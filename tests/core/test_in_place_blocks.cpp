@@ -142,6 +142,28 @@ TEST(Pointwise, TrainingAndNonContiguousInputs) {
     EXPECT_LT(max_relative_error(leaf.grad(), conv.weight.sum({0}).view({1, 32, 1, 1}).expand({1, 32, 4, 4})), 1e-5);
 }
 
+// A model being trained, evaluated under a no-grad guard (a held-out loss, a preview): its weights
+// require grad, the caller's thread records nothing, and the in-place path is taken. Its worker
+// threads do not inherit the caller's grad mode, so they must not see the trainable weights.
+TEST(Pointwise, InPlaceWithTrainableWeightsUnderNoGrad) {
+    at::manual_seed(34);
+    ds::Conv2d conv = pointwise(48, 24, true);
+    conv.weight.requires_grad_(true);
+    conv.bias.requires_grad_(true);
+    const at::Tensor x = at::randn({2, 48, 9, 13});
+    const at::Tensor want = pointwise_reference(conv, x.detach()).detach();
+    for (int threads : {1, 2}) {
+        with_threads(threads, [&] {
+            at::NoGradGuard no_grad;
+            at::Tensor scratch = x.clone();
+            ASSERT_TRUE(conv.runs_in_place(scratch));
+            const at::Tensor got = conv.in_place(scratch);
+            EXPECT_FALSE(got.requires_grad());
+            EXPECT_LT(max_relative_error(got, want), 2e-6) << threads << " thread(s)";
+        });
+    }
+}
+
 namespace {
 
 ds::ResnetBlock2D random_block(int64_t in, int64_t out, int64_t temb_channels) {
