@@ -32,13 +32,15 @@ std::string progress_line(const std::string& stage, const TrainingProgress& p) {
 }  // namespace
 
 ArgParser train_parser() {
-    ArgParser p("train tokenizer|vae|unet|inpaint|export --data SHARD --work DIR [options]",
+    ArgParser p("train tokenizer|vae|unet|inpaint|export|import --data SHARD --work DIR [options]",
                 "Trains the built-in model in stages, each resumable from its checkpoint in DIR:\n"
                 "  tokenizer  sentencepiece tokenizer on the captions -> DIR/tokenizer.model\n"
                 "  vae        the KL autoencoder (64x64x3 <-> 16x16x4) -> DIR/vae.ckpt.safetensors\n"
                 "  unet       text encoder + UNet with --schedule -> DIR/unet-<schedule>.ckpt.safetensors\n"
                 "  inpaint    the 9-channel inpainting UNet, started from the cosine one\n"
-                "  export     the EMA weights as fp16 safetensors + model.json into --out");
+                "  export     the EMA weights as fp16 safetensors + model.json into --out\n"
+                "  import     a model folder (--from) back into DIR as step-0 checkpoints, to train on\n"
+                "             from the shipped weights: then e.g. train unet --steps 2000 --lr 0.00005");
     p.option("data", "SHARD", "the emoji shard (packaging/fetch-emoji-data.sh makes it)", "data/emoji/emoji-64.shard")
         .option("work", "DIR", "folder for checkpoints and loss logs", "data/train")
         .option("steps", "N", "total optimisation steps of the stage", "1000")
@@ -50,9 +52,11 @@ ArgParser train_parser() {
         .option("checkpoint-every", "N", "steps between checkpoints", "100")
         .option("minutes", "M", "stop (and save a checkpoint) after M minutes, even before --steps")
         .option("out", "DIR", "export: the model folder to write", "resources/models/builtin")
+        .option("from", "DIR", "import: the model folder to start from", "resources/models/builtin")
         .option("init-from", "CKPT", "unet: start a fresh run from this checkpoint's EMA weights")
         .option("keep-fresh", "NAMES", "with --init-from: comma-separated parameters to keep freshly initialised")
         .option("device", "DEV", "cpu, cuda or auto (CUDA when this libtorch has it)", "cpu")
+        .flag("decoder-only", "vae: train only the decoder; the latents, and the UNets trained on them, stay valid")
         .flag("restart", "start from scratch even when a checkpoint exists");
     return p;
 }
@@ -70,7 +74,7 @@ int run_train(const std::vector<std::string>& args_in) {
         write_stdout(p.help_text());
         return 0;
     }
-    if (stage.empty()) throw UsageError("train needs a stage: tokenizer, vae, unet, inpaint or export");
+    if (stage.empty()) throw UsageError("train needs a stage: tokenizer, vae, unet, inpaint, export or import");
     BuiltinTrainOptions o;
     o.shard_path = p.value("data");
     o.work_dir = p.value("work");
@@ -81,6 +85,7 @@ int run_train(const std::vector<std::string>& args_in) {
     o.vocab_size = parse_int(p.value("vocab"), "--vocab");
     o.checkpoint_every = parse_int(p.value("checkpoint-every"), "--checkpoint-every");
     o.restart = p.flag_set("restart");
+    o.decoder_only = p.flag_set("decoder-only");
     if (p.has("minutes")) o.time_limit_seconds = 60.0 * parse_positive_double(p.value("minutes"), "--minutes");
     o.device = p.value("device");
     if (p.has("init-from")) o.init_from = p.value("init-from");
@@ -98,7 +103,8 @@ int run_train(const std::vector<std::string>& args_in) {
     else if (stage == "unet") train_builtin_unet_stage(o);
     else if (stage == "inpaint") train_builtin_inpainting_stage(o);
     else if (stage == "export") export_builtin_model(o.work_dir, p.value("out"), o.log);
-    else throw UsageError("unknown train stage '" + stage + "' (tokenizer, vae, unet, inpaint or export)");
+    else if (stage == "import") import_builtin_model(p.value("from"), o.work_dir, o.log);
+    else throw UsageError("unknown train stage '" + stage + "' (tokenizer, vae, unet, inpaint, export or import)");
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/builtin/builtin_model.h"
 #include "core/builtin/builtin_tokenizer.h"
 #include "core/data/emoji_batch.h"
 #include "core/data/emoji_recolour.h"
@@ -239,19 +240,23 @@ std::string train_builtin_tokenizer_stage(const BuiltinTrainOptions& o) {
 
 void train_builtin_autoencoder_stage(const BuiltinTrainOptions& o) {
     check_options(o);
+    const std::string ckpt_path = work_file(o, "vae.ckpt.safetensors");
+    if (o.decoder_only && (o.restart || !fs::exists(ckpt_path))) {
+        throw std::runtime_error("--decoder-only trains the decoder of a trained autoencoder: " + ckpt_path +
+                                 " is needed (train vae first, or train import a model)");
+    }
     const EmojiShard shard = read_emoji_shard(o.shard_path);
     make_work_dir(o);
     const BuiltinConfig config = default_builtin_config(1);
     const c10::Device device = parse_device(o.device);
     prepare_device(device);  // fixed shapes every step
-    AutoencoderTrainer trainer(config.vae, o.seed, AdamWOptions{}, device);
-    const std::string ckpt_path = work_file(o, "vae.ckpt.safetensors");
+    AutoencoderTrainer trainer(config.vae, o.seed, AdamWOptions{}, device, o.decoder_only);
     int64_t start = 0;
     if (!o.restart && fs::exists(ckpt_path)) {
         const TrainCheckpoint c = load_train_checkpoint(ckpt_path);
         trainer.restore(c);
         start = c.step;
-        say(o, "resuming the autoencoder from step " + std::to_string(start));
+        say(o, "resuming the autoencoder from step " + std::to_string(start) + (o.decoder_only ? ", decoder only" : ""));
     }
     const std::vector<int64_t> pool = training_pool(shard);
     if (pool.empty()) throw std::runtime_error(o.shard_path + ": the training split is empty");
@@ -365,6 +370,83 @@ void export_builtin_model(const std::string& work_dir, const std::string& out_di
     json.write(builtin_config_json(config));
     json.commit();
     say_line("wrote " + out.string());
+}
+
+namespace {
+
+// A shipped fp16 weight file as float32 tensors under `prefix`.
+std::map<std::string, at::Tensor> read_float_weights(const fs::path& path, const std::string& prefix = "") {
+    const SafetensorsFile file = SafetensorsFile::open(path.string());
+    std::map<std::string, at::Tensor> out;
+    for (const SafetensorsEntry& e : file.entries()) out[prefix + e.name] = file.tensor(e.name, at::kFloat).clone();
+    return out;
+}
+
+// Puts `weights` into the checkpoint's parameters and EMA: every tensor must be there, in its shape.
+void take_weights(TrainCheckpoint& c, const std::map<std::string, at::Tensor>& weights, const std::string& what) {
+    if (weights.size() != c.params.size()) {
+        throw std::runtime_error(what + " holds " + std::to_string(weights.size()) + " tensors where the architecture `train` builds has " +
+                                 std::to_string(c.params.size()));
+    }
+    for (auto& [name, p] : c.params) {
+        auto it = weights.find(name);
+        if (it == weights.end()) throw std::runtime_error(what + " has no " + name);
+        if (!it->second.sizes().equals(p.sizes())) throw std::runtime_error(what + ": " + name + " does not fit the architecture");
+        p = it->second;
+        c.ema[name] = it->second.clone();
+    }
+}
+
+}  // namespace
+
+void import_builtin_model(const std::string& model_dir, const std::string& work_dir,
+                          const std::function<void(const std::string&)>& log) {
+    const fs::path in(model_dir), work(work_dir);
+    for (const char* file : {"model.json", "tokenizer.model", "vae.safetensors"}) {
+        if (!fs::is_regular_file(in / file)) throw std::runtime_error(model_dir + " has no " + file + ": not a built-in model folder");
+    }
+    // Everything is read and checked first, so a refused import writes nothing.
+    std::ifstream json_in(in / "model.json");
+    const BuiltinConfig shipped = parse_builtin_config(std::string(std::istreambuf_iterator<char>(json_in), {}));
+    const BuiltinTokenizer tokenizer = BuiltinTokenizer::load((in / "tokenizer.model").string(), shipped.context_length);
+    const BuiltinConfig config = config_for(tokenizer);
+    std::vector<std::pair<std::string, TrainCheckpoint>> checkpoints;
+
+    TrainCheckpoint vae = AutoencoderTrainer(config.vae, 1).checkpoint(0);
+    take_weights(vae, read_float_weights(in / "vae.safetensors"), (in / "vae.safetensors").string());
+    vae.info["imported_from"] = model_dir;
+    checkpoints.emplace_back("vae.ckpt.safetensors", std::move(vae));
+    for (const std::string& variant : builtin_variants(model_dir)) {
+        std::map<std::string, at::Tensor> weights = read_float_weights(in / variant / "text_encoder.safetensors", "text_encoder/");
+        for (auto& [name, t] : read_float_weights(in / variant / "unet.safetensors", "unet/")) weights[name] = t;
+        ScheduleConfig schedule;
+        schedule.kind = variant == "linear" ? ScheduleKind::Linear : ScheduleKind::Cosine;
+        const UNetConfig unet_config = variant == "inpaint" ? inpainting_unet_config(config.unet) : config.unet;
+        TrainCheckpoint c = TextToImageTrainer(config.text_encoder, unet_config, schedule, 1).checkpoint(0);
+        take_weights(c, weights, (in / variant).string());
+        c.info["variant"] = variant;
+        c.info["schedule"] = schedule_kind_name(schedule.kind);
+        std::ostringstream scale;
+        scale.precision(17);
+        scale << shipped.vae.scaling_factor;
+        c.info["scaling_factor"] = scale.str();
+        c.info["imported_from"] = model_dir;
+        checkpoints.emplace_back("unet-" + variant + ".ckpt.safetensors", std::move(c));
+    }
+    std::vector<std::string> files{"tokenizer.model"};
+    for (const auto& [file, c] : checkpoints) files.push_back(file);
+    for (const std::string& file : files) {
+        if (fs::exists(work / file)) throw std::runtime_error((work / file).string() + " exists: importing would overwrite it");
+    }
+
+    std::error_code ec;
+    fs::create_directories(work, ec);
+    if (!fs::is_directory(work)) throw std::runtime_error("cannot create the work folder " + work_dir);
+    fs::copy_file(in / "tokenizer.model", work / "tokenizer.model");
+    for (const auto& [file, c] : checkpoints) {
+        save_train_checkpoint((work / file).string(), c);
+        if (log) log("imported " + (work / file).string());
+    }
 }
 
 }  // namespace ds

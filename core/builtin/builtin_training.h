@@ -35,6 +35,9 @@ struct BuiltinTrainOptions {
     // unet stage, fresh runs only: start from this training checkpoint's EMA weights, except the
     // parameters named in keep_fresh (e.g. "text_encoder/text_model.embeddings.token_embedding.weight").
     std::string init_from;
+    // vae stage: train only the decoder, keeping the encoder and so the latent space the trained
+    // UNets work in (a sharper decoder for a shipped model).
+    bool decoder_only = false;
     std::vector<std::string> keep_fresh;
     std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
     std::function<void(const TrainingProgress&)> on_progress;
@@ -50,6 +53,16 @@ void train_builtin_inpainting_stage(const BuiltinTrainOptions& options);
 // trained variant, <variant>/text_encoder.safetensors + <variant>/unet.safetensors (fp16 EMA
 // weights). Variants without a checkpoint are skipped; the VAE and one variant are required.
 void export_builtin_model(const std::string& work_dir, const std::string& out_dir,
+                          const std::function<void(const std::string&)>& log = {});
+
+// The reverse of export: turns a built-in model folder (model.json, tokenizer.model, vae.safetensors,
+// <variant>/text_encoder + unet) into a work folder whose checkpoints hold its weights at step 0,
+// with fresh optimiser moments, so that training goes on from the shipped model on a fresh clone
+// (the training checkpoints are not committed): `train unet` then resumes from them with a new
+// warm-up and learning-rate decay over --steps. Refuses, before writing anything, a folder that is
+// not such a model, weights that do not fit the architecture `train` builds, and a work folder that
+// already holds any of the files it would write.
+void import_builtin_model(const std::string& model_dir, const std::string& work_dir,
                           const std::function<void(const std::string&)>& log = {});
 
 // 1 / std of the VAE's latent means over (up to) 512 training images on white: the latent scaling

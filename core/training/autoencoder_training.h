@@ -25,13 +25,16 @@ struct AutoencoderLoss {
 };
 
 // L1(x, decode(z)) + kl_weight * KL(q(z|x) || N(0, I)) / elements per image, z ~ q(z|x) with `eps`.
+// frozen_encoder: the encoder runs without recording gradients (only the decoder is trained).
 AutoencoderLoss autoencoder_loss(const AutoencoderKL& vae, const at::Tensor& images, const at::Tensor& eps,
-                                 double kl_weight);
+                                 double kl_weight, bool frozen_encoder = false);
 
 class AutoencoderTrainer {
 public:
+    // decoder_only: the encoder (and quant_conv) stay frozen and only the decoder side learns, so the
+    // latent space, and every diffusion model trained on it, stays valid.
     AutoencoderTrainer(const AutoencoderConfig& config, uint64_t seed, AdamWOptions options = {},
-                       c10::Device device = c10::Device(c10::DeviceType::CPU));
+                       c10::Device device = c10::Device(c10::DeviceType::CPU), bool decoder_only = false);
     ~AutoencoderTrainer();
 
     // One optimisation step on images [B, 3, H, W] in [-1, 1]; eps drawn from `noise_seed`.
@@ -41,7 +44,8 @@ public:
     double ema_decay = 0.999;
 
     TrainCheckpoint checkpoint(int64_t step) const;
-    // Throws std::runtime_error when the checkpoint does not match the architecture.
+    // Throws std::runtime_error when the checkpoint does not match the architecture, or was trained
+    // decoder-only while this trainer trains everything (it holds no optimiser state for the encoder).
     void restore(const TrainCheckpoint& checkpoint);
 
     const AutoencoderKL& model() const;

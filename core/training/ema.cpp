@@ -17,7 +17,11 @@ void Ema::update(const std::map<std::string, at::Tensor>& parameters) {
     ++updates_;
     const double n = static_cast<double>(updates_);
     const double d = std::min(decay_, (1.0 + n) / (10.0 + n));
-    for (auto& [name, s] : shadow_) s.mul_(d).add_(parameters.at(name).detach(), 1.0 - d);
+    for (const auto& [name, p] : parameters) {
+        auto it = shadow_.find(name);
+        if (it == shadow_.end()) throw std::runtime_error("the EMA has no tensor " + name);
+        it->second.mul_(d).add_(p.detach(), 1.0 - d);
+    }
 }
 
 void Ema::load(const std::map<std::string, at::Tensor>& shadow, int64_t updates) {

@@ -13,6 +13,8 @@ namespace ds {
 class Ema {
 public:
     Ema(const std::map<std::string, at::Tensor>& parameters, double decay);
+    // Moves the average of each tensor in `parameters` (all of them, or the trained ones while others
+    // stay frozen: their average is left exactly as it is); throws for a name it does not hold.
     void update(const std::map<std::string, at::Tensor>& parameters);
     const std::map<std::string, at::Tensor>& shadow() const { return shadow_; }
     // Throws std::runtime_error naming a missing or wrongly shaped tensor.

@@ -43,7 +43,7 @@ TEST(CliTrain, HelpListsTheStages) {
     Workspace ws;
     const RunResult r = run_cli({"train", "--help"}, ws.path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* stage : {"tokenizer", "vae", "unet", "inpaint", "export", "--restart", "--schedule"})
+    for (const char* stage : {"tokenizer", "vae", "unet", "inpaint", "export", "import", "--from", "--restart", "--schedule"})
         EXPECT_NE(r.out.find(stage), std::string::npos) << stage << " in " << r.out;
     EXPECT_TRUE(ws.entries().empty());
 }
@@ -61,7 +61,7 @@ TEST(CliTrain, UsageErrorsAreOneLineAndWriteNothing) {
     Workspace ws;
     ds::test::write_fake_emoji_shard(ws.file("emoji.shard"));
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
-        {{"train"}, "train needs a stage: tokenizer, vae, unet, inpaint or export"},
+        {{"train"}, "train needs a stage: tokenizer, vae, unet, inpaint, export or import"},
         {{"train", "--data", "emoji.shard"}, "train needs a stage"},
         {{"train", "decoder", "--data", "emoji.shard", "--work", "w"}, "unknown train stage 'decoder'"},
         {{"train", "vae", "--data", "emoji.shard", "--work", "w", "--steps", "0"}, "--steps must be at least 1"},
@@ -96,5 +96,14 @@ TEST(CliTrain, LaterStagesNeedTheEarlierOnes) {
     expect_one_line_error(run_cli({"train", "unet", "--data", "emoji.shard", "--work", "w"}, ws.path()),
                           "run the tokenizer stage first");
     expect_one_line_error(run_cli({"train", "export", "--work", "w", "--out", "model"}, ws.path()), "tokenizer.model");
+    EXPECT_EQ(files_under(ws.path()), std::vector<std::string>{"emoji.shard"});
+}
+
+TEST(CliTrain, ImportRefusesAFolderThatIsNotAModelAndWritesNothing) {
+    Workspace ws;
+    ds::test::write_fake_emoji_shard(ws.file("emoji.shard"));
+    expect_one_line_error(run_cli({"train", "import", "--from", ".", "--work", "w"}, ws.path()),
+                          "has no model.json: not a built-in model folder");
+    expect_one_line_error(run_cli({"train", "import", "--from", "absent", "--work", "w"}, ws.path()), "absent has no model.json");
     EXPECT_EQ(files_under(ws.path()), std::vector<std::string>{"emoji.shard"});
 }

@@ -360,6 +360,31 @@ TEST(BuiltinTraining, EveryStageRunsResumesExportsAndTheExportGenerates) {
         EXPECT_EQ(s.info, vae.info);
     }
 
+    {
+        // --decoder-only goes on from the same checkpoint and keeps the encoder export would ship.
+        ds::BuiltinTrainOptions dec = o;
+        dec.work_dir = dir.file("decoder-only");
+        dec.decoder_only = true;
+        dec.steps = 3;
+        expect_one_line_with(error_of([&] { ds::train_builtin_autoencoder_stage(dec); }),
+                             "--decoder-only trains the decoder of a trained autoencoder");
+        EXPECT_FALSE(fs::exists(dec.work_dir));
+        fs::create_directories(dec.work_dir);
+        fs::copy_file(work + "/vae.ckpt.safetensors", dec.work_dir + "/vae.ckpt.safetensors");
+        ds::train_builtin_autoencoder_stage(dec);
+        EXPECT_TRUE(logged("resuming the autoencoder from step 2, decoder only"));
+        const ds::TrainCheckpoint d = ds::load_train_checkpoint(dec.work_dir + "/vae.ckpt.safetensors");
+        EXPECT_EQ(d.step, 3);
+        EXPECT_EQ(d.info.at("trains"), "decoder");
+        for (const auto& [name, t] : d.ema) {
+            if (name.rfind("encoder.", 0) == 0) EXPECT_TRUE(at::equal(t, vae.ema.at(name))) << name;
+        }
+        EXPECT_FALSE(at::equal(d.ema.at("decoder.conv_out.weight"), vae.ema.at("decoder.conv_out.weight")));
+        dec.decoder_only = false;
+        dec.steps = 4;
+        expect_one_line_with(error_of([&] { ds::train_builtin_autoencoder_stage(dec); }), "trained decoder-only");
+    }
+
     expect_one_line_with(error_of([&] { ds::train_builtin_inpainting_stage(o); }),
                          "the inpainting UNet starts from the cosine one");
     o.steps = 1;
@@ -429,6 +454,45 @@ TEST(BuiltinTraining, EveryStageRunsResumesExportsAndTheExportGenerates) {
                          "this is an inpainting model");
     expect_one_line_with(error_of([&] { ds::load_builtin_model({out, "linear", "cpu"}); }), "has no 'linear' variant");
 
+    // Import is export's inverse: the exported folder back into a work folder, then out again,
+    // gives the same tensors; training resumes from the imported checkpoints at step 0.
+    const std::string work2 = dir.file("work2"), out2 = dir.file("model2");
+    ds::import_builtin_model(out, work2);
+    const ds::TrainCheckpoint imported = ds::load_train_checkpoint(work2 + "/unet-cosine.ckpt.safetensors");
+    EXPECT_EQ(imported.step, 0);
+    EXPECT_EQ(imported.info.at("variant"), "cosine");
+    EXPECT_DOUBLE_EQ(std::stod(imported.info.at("scaling_factor")), scale);
+    EXPECT_EQ(ds::load_train_checkpoint(work2 + "/unet-inpaint.ckpt.safetensors").params.at("unet/conv_in.weight").size(1), 9);
+    for (const auto& [name, t] : imported.optimizer) ASSERT_EQ(t.abs().max().item<float>(), 0.f) << name;
+    {
+        const std::string vae_before = read_all(work2 + "/vae.ckpt.safetensors");
+        expect_one_line_with(error_of([&] { ds::import_builtin_model(out, work2); }), "exists: importing would overwrite it");
+        EXPECT_EQ(read_all(work2 + "/vae.ckpt.safetensors"), vae_before);
+    }
+    ds::export_builtin_model(work2, out2);
+    for (const std::string file : {"vae.safetensors", "cosine/text_encoder.safetensors", "cosine/unet.safetensors",
+                                   "inpaint/unet.safetensors"}) {
+        const ds::SafetensorsFile a_file = ds::SafetensorsFile::open((fs::path(out) / file).string());
+        const ds::SafetensorsFile b_file = ds::SafetensorsFile::open((fs::path(out2) / file).string());
+        ASSERT_EQ(a_file.entries().size(), b_file.entries().size()) << file;
+        for (const ds::SafetensorsEntry& e : a_file.entries()) {
+            EXPECT_TRUE(at::equal(a_file.tensor(e.name), b_file.tensor(e.name))) << file << ": " << e.name;
+        }
+    }
+    EXPECT_DOUBLE_EQ(ds::parse_builtin_config(read_all(out2 + "/model.json")).vae.scaling_factor, scale);
+    {
+        ds::BuiltinTrainOptions go_on = o;
+        go_on.work_dir = work2;
+        go_on.log = {};
+        ds::train_builtin_unet_stage(go_on);
+        const ds::TrainCheckpoint after = ds::load_train_checkpoint(work2 + "/unet-cosine.ckpt.safetensors");
+        EXPECT_EQ(after.step, 1);
+        EXPECT_FALSE(at::equal(after.params.at("unet/conv_in.weight"), imported.params.at("unet/conv_in.weight")));
+    }
+    expect_one_line_with(error_of([&] { ds::import_builtin_model(work, dir.file("work3")); }),
+                         "has no model.json: not a built-in model folder");
+    EXPECT_FALSE(fs::exists(dir.file("work3")));
+
     const double total_seconds = std::chrono::duration<double>(clock::now() - begin).count();
     std::cout << "[ timing   ] training stages + export " << train_seconds << " s, with generation " << total_seconds
               << " s\n";
@@ -475,5 +539,21 @@ TEST(ShippedBuiltinModel, ARedHeartIsRedderThanABlueHeart) {
         std::cout << "[ figures  ] seed " << seed << ": red-blue channel mean, red heart " << red << ", blue heart "
                   << blue << "\n";
         EXPECT_GT(red, blue + 0.02) << "seed " << seed;
+    }
+}
+
+// The shipped weights fit the architecture `train` builds, so training can go on from them.
+TEST(ShippedBuiltinModel, ImportsAsStepZeroCheckpoints) {
+    DS_REQUIRE_SHIPPED_MODEL(dir);
+    TempDir work;
+    ds::import_builtin_model(dir, work.path());
+    EXPECT_TRUE(fs::is_regular_file(work.file("tokenizer.model")));
+    EXPECT_EQ(ds::load_train_checkpoint(work.file("vae.ckpt.safetensors")).step, 0);
+    for (const std::string& variant : ds::builtin_variants(dir)) {
+        const ds::TrainCheckpoint c = ds::load_train_checkpoint(work.file("unet-" + variant + ".ckpt.safetensors"));
+        EXPECT_EQ(c.step, 0) << variant;
+        EXPECT_EQ(c.info.at("variant"), variant);
+        const ds::SafetensorsFile shipped = ds::SafetensorsFile::open(dir + "/" + variant + "/unet.safetensors");
+        EXPECT_TRUE(at::equal(c.ema.at("unet/conv_out.weight").to(at::kHalf), shipped.tensor("conv_out.weight"))) << variant;
     }
 }

@@ -610,6 +610,65 @@ TEST(AutoencoderTrainer, StepsLowerTheReconstructionLossAndTheEmaTrailsTheWeight
     EXPECT_NO_THROW(ds::AutoencoderKL::load(tiny_vae(), ds::WeightMap(ema)));
 }
 
+TEST(AutoencoderTrainer, DecoderOnlyKeepsTheEncoderAndSoTheLatents) {
+    ds::AdamWOptions o;
+    o.weight_decay = 0;
+    ds::AutoencoderTrainer full(tiny_vae(), 4, o);
+    full.step(tiny_images(), 2e-3, 1);
+    TempDir dir;
+    ds::save_train_checkpoint(dir.file("vae.ckpt"), full.checkpoint(1));
+
+    // A fully trained checkpoint goes on decoder-only.
+    ds::AutoencoderTrainer trainer(tiny_vae(), 5, o, c10::Device(c10::DeviceType::CPU), true);
+    trainer.restore(ds::load_train_checkpoint(dir.file("vae.ckpt")));
+    const at::Tensor images = tiny_images();
+    const at::Tensor eps = ds::seeded_randn(9, {2, 4, 8, 8});
+    auto loss_now = [&] {
+        at::NoGradGuard no_grad;
+        return ds::autoencoder_loss(trainer.model(), images, eps, trainer.kl_weight).reconstruction.item<double>();
+    };
+    at::Tensor latents_before;
+    {
+        at::NoGradGuard no_grad;
+        latents_before = trainer.model().encode(images).mean.clone();
+    }
+    const double before = loss_now();
+    const auto initial = cloned(trainer.checkpoint(1).params);
+    // The frozen encoder is the full run's EMA one (what export would have shipped), not its weights.
+    const auto full_ema = cloned(full.checkpoint(1).ema);
+    for (int i = 0; i < 25; ++i) trainer.step(images, 2e-3, 100 + i);
+    EXPECT_LT(loss_now(), 0.9 * before);
+    const ds::TrainCheckpoint after = trainer.checkpoint(26);
+    int decoder_changed = 0;
+    for (const auto& [name, t] : after.params) {
+        const bool decoder = name.rfind("decoder.", 0) == 0 || name.rfind("post_quant_conv.", 0) == 0;
+        if (decoder) {
+            decoder_changed += at::equal(t, initial.at(name)) ? 0 : 1;
+            continue;
+        }
+        EXPECT_TRUE(at::equal(t, full_ema.at(name))) << name << " is not the EMA encoder";
+        EXPECT_TRUE(at::equal(after.ema.at(name), full_ema.at(name))) << name << "'s EMA moved";
+    }
+    EXPECT_GT(decoder_changed, 5);
+    {
+        at::NoGradGuard no_grad;
+        EXPECT_TRUE(at::equal(trainer.model().encode(images).mean, latents_before));
+    }
+    EXPECT_EQ(after.info.at("trains"), "decoder");
+    EXPECT_EQ(full.checkpoint(1).info.at("trains"), "all");
+
+    // Its checkpoint holds no encoder moments: a full trainer refuses it, a decoder-only one takes it.
+    ds::AutoencoderTrainer other_full(tiny_vae(), 6, o);
+    try {
+        other_full.restore(after);
+        ADD_FAILURE() << "a decoder-only checkpoint was restored into a full trainer";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("trained decoder-only"), std::string::npos) << e.what();
+    }
+    ds::AutoencoderTrainer again(tiny_vae(), 6, o, c10::Device(c10::DeviceType::CPU), true);
+    EXPECT_NO_THROW(again.restore(after));
+}
+
 TEST(TextToImageTrainer, StepsLowerTheLossAtFixedTimestepsAndTheEmaTrailsTheWeights) {
     ds::AdamWOptions o;
     o.weight_decay = 0;
