@@ -106,7 +106,7 @@ void AutoencoderTrainer::restore(const TrainCheckpoint& c) {
     }
     if (!s_->decoder_only && c.info.count("trains") && c.info.at("trains") == "decoder") {
         throw std::runtime_error("the checkpoint was trained decoder-only and has no optimiser state for the encoder: "
-                                 "go on decoder-only");
+                                 "go on with --decoder-only, or start over with --restart");
     }
     at::NoGradGuard no_grad;
     for (auto& [name, p] : s_->params) {
