@@ -24,7 +24,9 @@ namespace {
 
 const std::vector<std::string> kVariants{"cosine", "linear", "inpaint"};
 
-WeightMap load_weights(const fs::path& path, const c10::Device& device) {
+}  // namespace
+
+WeightMap load_builtin_weights(const fs::path& path, const c10::Device& device) {
     const SafetensorsFile file = SafetensorsFile::open(path.string());
     WeightMap w = weights_from_safetensors(file);
     std::map<std::string, at::Tensor> converted;
@@ -32,6 +34,8 @@ WeightMap load_weights(const fs::path& path, const c10::Device& device) {
     for (const auto& [name, t] : w.tensors()) converted[name] = t.to(device, at::kFloat);
     return WeightMap(std::move(converted));
 }
+
+namespace {
 
 ComponentInfo describe(const std::string& name, const WeightMap& w) {
     ComponentInfo info;
@@ -84,17 +88,17 @@ StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options) {
     m.context_length = config.context_length;
 
     const fs::path variant = dir / options.variant;
-    const WeightMap text = load_weights(variant / "text_encoder.safetensors", device);
+    const WeightMap text = load_builtin_weights(variant / "text_encoder.safetensors", device);
     m.components.push_back(describe("text_encoder", text));
     m.text_encoder = std::make_shared<ClipTextModel>(ClipTextModel::load(config.text_encoder, text));
 
     UNetConfig unet_config = config.unet;
-    const WeightMap unet = load_weights(variant / "unet.safetensors", device);
+    const WeightMap unet = load_builtin_weights(variant / "unet.safetensors", device);
     if (options.variant == "inpaint") unet_config = inpainting_unet_config(unet_config);
     m.components.push_back(describe("unet", unet));
     m.unet = std::make_shared<UNet2DCondition>(UNet2DCondition::load(unet_config, unet));
 
-    const WeightMap vae = load_weights(dir / "vae.safetensors", device);
+    const WeightMap vae = load_builtin_weights(dir / "vae.safetensors", device);
     m.components.push_back(describe("vae", vae));
     m.vae = std::make_shared<AutoencoderKL>(AutoencoderKL::load(config.vae, vae));
     m.vae_scaling_factor = config.vae.scaling_factor;

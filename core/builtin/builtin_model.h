@@ -3,10 +3,12 @@
 // StableDiffusionModel, so every pipeline and sampler runs it exactly as it runs an SD checkpoint.
 // Variants: "cosine" and "linear" (text-to-image UNets trained with that noise schedule, each with
 // its own jointly trained text encoder) and "inpaint" (the 9-channel inpainting UNet).
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/checkpoint/stable_diffusion_model.h"
+#include "core/model/weights.h"
 
 namespace ds {
 
@@ -22,5 +24,8 @@ StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options = {})
 
 // The variants present in a model folder (those with both weight files), in the order above.
 std::vector<std::string> builtin_variants(const std::string& dir);
+
+// One of the model's fp16 weight files as float32 tensors on `device`.
+WeightMap load_builtin_weights(const std::filesystem::path& path, const c10::Device& device);
 
 }  // namespace ds

@@ -376,9 +376,9 @@ namespace {
 
 // A shipped fp16 weight file as float32 tensors under `prefix`.
 std::map<std::string, at::Tensor> read_float_weights(const fs::path& path, const std::string& prefix = "") {
-    const SafetensorsFile file = SafetensorsFile::open(path.string());
+    const WeightMap weights = load_builtin_weights(path, c10::Device(c10::DeviceType::CPU));
     std::map<std::string, at::Tensor> out;
-    for (const SafetensorsEntry& e : file.entries()) out[prefix + e.name] = file.tensor(e.name, at::kFloat).clone();
+    for (const auto& [name, t] : weights.tensors()) out[prefix + name] = t;
     return out;
 }
 
