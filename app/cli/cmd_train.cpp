@@ -12,13 +12,17 @@
 namespace ds::cli {
 namespace {
 
-double parse_positive_double(const std::string& text, const std::string& what) {
+double parse_number(const std::string& text, const std::string& what, bool positive) {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !(v > 0)) {
-        throw UsageError(what + " must be a positive number, got '" + text + "'");
+    if (text.empty() || end != text.c_str() + text.size() || !(positive ? v > 0 : v >= 0)) {
+        throw UsageError(what + " must be a " + (positive ? "positive" : "non-negative") + " number, got '" + text + "'");
     }
     return v;
+}
+
+double parse_positive_double(const std::string& text, const std::string& what) {
+    return parse_number(text, what, true);
 }
 
 std::string progress_line(const std::string& stage, const TrainingProgress& p) {
@@ -56,6 +60,8 @@ ArgParser train_parser() {
         .option("init-from", "CKPT", "unet: start a fresh run from this checkpoint's EMA weights")
         .option("keep-fresh", "NAMES", "with --init-from: comma-separated parameters to keep freshly initialised")
         .option("device", "DEV", "cpu, cuda or auto (CUDA when this libtorch has it)", "cpu")
+        .option("offset-noise", "X", "unet, inpaint: add X (0..1) times one N(0,1) draw per channel to the noise, so the "
+                "overall colour is learnt from the caption (0.1 as Guttenberg 2023)", "0")
         .flag("decoder-only", "vae: train only the decoder; the latents, and the UNets trained on them, stay valid")
         .flag("restart", "start from scratch even when a checkpoint exists");
     return p;
@@ -86,6 +92,7 @@ int run_train(const std::vector<std::string>& args_in) {
     o.checkpoint_every = parse_int(p.value("checkpoint-every"), "--checkpoint-every");
     o.restart = p.flag_set("restart");
     o.decoder_only = p.flag_set("decoder-only");
+    o.offset_noise = parse_number(p.value("offset-noise"), "--offset-noise", false);
     if (p.has("minutes")) o.time_limit_seconds = 60.0 * parse_positive_double(p.value("minutes"), "--minutes");
     o.device = p.value("device");
     if (p.has("init-from")) o.init_from = p.value("init-from");

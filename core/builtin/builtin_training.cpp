@@ -40,6 +40,8 @@ void check_options(const BuiltinTrainOptions& o) {
     if (o.steps < 1) throw std::invalid_argument("--steps must be at least 1");
     if (o.batch < 1 || o.batch > 4096) throw std::invalid_argument("--batch must be between 1 and 4096");
     if (!(o.learning_rate > 0 && o.learning_rate < 1)) throw std::invalid_argument("--lr must be in (0, 1)");
+    if (!(o.offset_noise >= 0 && o.offset_noise <= 1))
+        throw std::invalid_argument("--offset-noise must be between 0 and 1");
 }
 
 // Called once the inputs have been read, so a run refused for bad input leaves no folder behind.
@@ -164,6 +166,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
     ScheduleConfig schedule;
     schedule.kind = inpainting ? ScheduleKind::Cosine : o.schedule;
     TextToImageTrainer trainer(config.text_encoder, unet_config, schedule, o.seed, AdamWOptions{}, device);
+    trainer.offset_noise = o.offset_noise;
     int64_t start = 0;
     if (!o.restart && fs::exists(ckpt_path)) {
         const TrainCheckpoint c = load_train_checkpoint(ckpt_path);
@@ -221,6 +224,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
         c.info["schedule"] = schedule_kind_name(schedule.kind);
         c.info["scaling_factor"] = std::to_string(scale);
         c.info["batch"] = std::to_string(o.batch);
+        c.info["offset_noise"] = std::to_string(o.offset_noise);
         save_train_checkpoint(ckpt_path, c);
     };
     const int64_t done = run_training_loop(start, loop_options(o, "unet-" + variant + "-loss.csv"), step, save);

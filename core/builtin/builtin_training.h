@@ -38,6 +38,9 @@ struct BuiltinTrainOptions {
     // vae stage: train only the decoder, keeping the encoder and so the latent space the trained
     // UNets work in (a sharper decoder for a shipped model).
     bool decoder_only = false;
+    // unet and inpaint stages: offset noise of this strength in [0, 1] (draw_training_noise), so the
+    // UNet takes a picture's overall colour from its caption rather than from the seed's noise.
+    double offset_noise = 0.0;
     std::vector<std::string> keep_fresh;
     std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
     std::function<void(const TrainingProgress&)> on_progress;

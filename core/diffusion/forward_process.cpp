@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 namespace ds {
 namespace {
@@ -66,6 +67,18 @@ Posterior q_posterior(const NoiseSchedule& schedule, const at::Tensor& x0, const
     const double v_for_log = (t == 0 && schedule.size() > 1) ? schedule.posterior_variance(1) : p.variance;
     p.log_variance_clipped = std::log(v_for_log);
     return p;
+}
+
+at::Tensor draw_training_noise(at::IntArrayRef sizes, double offset, at::Generator& gen) {
+    if (!(offset >= 0 && offset <= 1)) throw std::invalid_argument("offset noise must be between 0 and 1");
+    if (sizes.size() < 2) throw std::invalid_argument("training noise needs a [batch, channels, ...] shape");
+    const auto options = at::TensorOptions().dtype(at::kFloat);
+    at::Tensor noise = at::normal(0.0, 1.0, sizes, gen, options);
+    if (offset == 0) return noise;
+    std::vector<int64_t> per_channel(sizes.size(), 1);
+    per_channel[0] = sizes[0];
+    per_channel[1] = sizes[1];
+    return noise.add_(at::normal(0.0, 1.0, per_channel, gen, options), offset);
 }
 
 }  // namespace ds

@@ -77,7 +77,7 @@ TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double le
     const c10::Device device = s_->params.begin()->second.device();
     const at::Tensor x0 = b.latents.to(device, at::kFloat);
     const at::Tensor t = at::randint(0, s_->schedule.size(), {x0.size(0)}, gen, at::TensorOptions().dtype(at::kLong));
-    const at::Tensor noise = at::normal(0.0, 1.0, x0.sizes(), gen, at::TensorOptions().dtype(at::kFloat)).to(device);
+    const at::Tensor noise = draw_training_noise(x0.sizes(), offset_noise, gen).to(device);
     const at::Tensor xt = q_sample(s_->schedule, x0, t.to(device), noise);
     s_->optimizer.zero_grad();
     const at::Tensor loss = (predict(s_->text, s_->unet, b, xt, t) - noise).pow(2).mean();

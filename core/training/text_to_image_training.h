@@ -46,6 +46,8 @@ public:
                 bool use_ema) const;
 
     double ema_decay = 0.999;
+    // > 0: train with offset noise of this strength (draw_training_noise, forward_process.h).
+    double offset_noise = 0.0;
 
     TrainCheckpoint checkpoint(int64_t step) const;
     void restore(const TrainCheckpoint& checkpoint);

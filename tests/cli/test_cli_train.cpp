@@ -72,6 +72,10 @@ TEST(CliTrain, UsageErrorsAreOneLineAndWriteNothing) {
         {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--schedule", "sharp"},
          "--schedule must be cosine or linear, got 'sharp'"},
         {{"train", "vae", "--data", "emoji.shard", "--work", "w", "--colour", "red"}, "--colour"},
+        {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--offset-noise", "-0.1"},
+         "--offset-noise must be a non-negative number, got '-0.1'"},
+        {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--offset-noise", "1.5"},
+         "--offset-noise must be between 0 and 1"},
     };
     for (const auto& [args, expected] : cases) {
         SCOPED_TRACE(args.size() > 1 ? args[1] + " ... " + expected : expected);

@@ -3,6 +3,9 @@
 // input is refused. To add a case: add a TEST with the identity it checks.
 #include <gtest/gtest.h>
 
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <cmath>
 
 #include "core/diffusion/forward_process.h"
@@ -76,6 +79,37 @@ TEST(ForwardProcess, PosteriorMeanIsConsistentWithTheForwardProcess) {
     const at::Tensor prev = p.mean + ds::seeded_randn(9, {n, 1}) * std::sqrt(p.variance);
     EXPECT_NEAR(prev.mean().item<double>(), 0.7 * s.sqrt_alpha_bar(t - 1), 0.02);
     EXPECT_NEAR(prev.var().item<double>(), 1 - s.alpha_bar(t - 1), 0.02);
+}
+
+TEST(ForwardProcess, TrainingNoiseWithoutAnOffsetIsThePlainNormalDraw) {
+    at::Generator a = at::detail::createCPUGenerator(42), b = at::detail::createCPUGenerator(42);
+    const at::Tensor plain = at::normal(0.0, 1.0, {3, 4, 8, 8}, b, at::TensorOptions().dtype(at::kFloat));
+    EXPECT_TRUE(at::equal(ds::draw_training_noise({3, 4, 8, 8}, 0.0, a), plain));
+}
+
+TEST(ForwardProcess, OffsetNoiseMovesEachChannelsMeanByTheOffset) {
+    // Per (sample, channel), the spatial mean of N(0, I) over 16x16 pixels has std 1/16; the offset
+    // adds a shared N(0, offset^2), so the mean's std becomes sqrt(1/256 + offset^2) and each
+    // pixel's variance 1 + offset^2.
+    const int64_t n = 4000;
+    for (double offset : {0.0, 0.2, 0.5}) {
+        SCOPED_TRACE(offset);
+        at::Generator gen = at::detail::createCPUGenerator(7);
+        const at::Tensor noise = ds::draw_training_noise({n, 4, 16, 16}, offset, gen);
+        const double mean_std = noise.mean({2, 3}).std().item<double>();
+        EXPECT_NEAR(mean_std, std::sqrt(1.0 / 256 + offset * offset), 0.03 * std::sqrt(1.0 / 256 + offset * offset));
+        EXPECT_NEAR(noise.var().item<double>(), 1 + offset * offset, 0.02);
+        // Different samples and channels get different offsets.
+        EXPECT_LT(std::abs(at::corrcoef(noise.mean({2, 3}).reshape({n * 2, 2}).t()).index({0, 1}).item<double>()), 0.1);
+    }
+}
+
+TEST(ForwardProcess, TrainingNoiseRefusesABadOffsetOrShape) {
+    at::Generator gen = at::detail::createCPUGenerator(1);
+    EXPECT_THROW(ds::draw_training_noise({2, 4, 8, 8}, -0.1, gen), std::invalid_argument);
+    EXPECT_THROW(ds::draw_training_noise({2, 4, 8, 8}, 1.5, gen), std::invalid_argument);
+    EXPECT_THROW(ds::draw_training_noise({2, 4, 8, 8}, std::nan(""), gen), std::invalid_argument);
+    EXPECT_THROW(ds::draw_training_noise({16}, 0.1, gen), std::invalid_argument);
 }
 
 TEST(ForwardProcess, RefusesBadInput) {
