@@ -44,7 +44,8 @@ std::string fixed(double value, int decimals) {
 }  // namespace
 
 void add_generation_options(ArgParser& p) {
-    p.option("model", "PATH", "a diffusers folder or a .safetensors checkpoint (default: the built-in model)")
+    p.option("model", "PATH",
+             "a diffusers folder, a .safetensors checkpoint or a built-in model folder (`train export`) (default: the built-in model)")
         .option("schedule", "KIND", "built-in model only: the UNet trained with the cosine or the linear schedule", "cosine")
         .option("prompt", "TEXT", "what to draw")
         .option("negative", "TEXT", "what to steer away from (the unconditional side of CFG; default: none)")
@@ -84,6 +85,10 @@ ImageCommand parse_generation_options(const ArgParser& p, const std::vector<std:
     ImageCommand c;
     c.model_path = p.has("model") ? p.value("model") : "builtin";
     c.builtin = c.model_path == "builtin";
+    if (!c.builtin && is_builtin_model_dir(c.model_path)) {  // e.g. what `train export --out` wrote
+        c.builtin = true;
+        c.builtin_dir = c.model_path;
+    }
     c.schedule = p.value("schedule");
     c.schedule_given = args_mention(args, "--schedule");
     if (c.schedule != "cosine" && c.schedule != "linear")
@@ -160,10 +165,12 @@ StableDiffusionModel load_command_model(const ImageCommand& c, bool inpainting) 
     StableDiffusionModel model;
     if (c.builtin) {
         BuiltinModelOptions o;
+        o.dir = c.builtin_dir;
         o.variant = c.schedule;
         o.device = c.load.device;
         if (inpainting && !c.schedule_given) {
-            const std::vector<std::string> variants = builtin_variants(find_builtin_model_dir());
+            const std::vector<std::string> variants =
+                builtin_variants(c.builtin_dir.empty() ? find_builtin_model_dir() : c.builtin_dir);
             if (std::find(variants.begin(), variants.end(), "inpaint") != variants.end()) o.variant = "inpaint";
         }
         model = load_builtin_model(o);

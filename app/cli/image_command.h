@@ -25,6 +25,7 @@ struct ImageCommand {
     bool seed_given = false;
     std::string model_path;    // "builtin" for the built-in model
     bool builtin = true;
+    std::string builtin_dir;   // a built-in model folder given with --model; "" = the shipped one
     std::string schedule;      // the built-in text-to-image UNet
     bool schedule_given = false;
     ModelLoadOptions load;

@@ -47,6 +47,12 @@ ComponentInfo describe(const std::string& name, const WeightMap& w) {
 
 }  // namespace
 
+bool is_builtin_model_dir(const std::string& path) {
+    std::error_code ec;
+    const fs::path p(path);
+    return fs::is_directory(p, ec) && fs::is_regular_file(p / "model.json", ec) && !fs::exists(p / "model_index.json", ec);
+}
+
 std::vector<std::string> builtin_variants(const std::string& dir) {
     std::vector<std::string> out;
     std::error_code ec;

@@ -22,6 +22,10 @@ struct BuiltinModelOptions {
 // problem: no model folder, an unknown or missing variant, a broken file.
 StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options = {});
 
+// Whether `path` is a folder in the built-in model's format (a model.json and no model_index.json):
+// what `train export` writes, so that `--model my-model` loads a model trained here.
+bool is_builtin_model_dir(const std::string& path);
+
 // The variants present in a model folder (those with both weight files), in the order above.
 std::vector<std::string> builtin_variants(const std::string& dir);
 

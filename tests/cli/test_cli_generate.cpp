@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/builtin/builtin_model_location.h"
 #include "core/io/image_io.h"
 #include "core/pipeline/generation_metadata.h"
 #include "tests/cli/cli_runner.h"
@@ -294,3 +295,38 @@ TEST(CliGenerate, HelpListsTheOptions) {
     EXPECT_EQ(i.exit_code, 0);
     EXPECT_EQ(i.out.rfind("usage: diffusion-studio-cli info PATH", 0), 0u) << i.out;
 }
+
+namespace {
+
+// A model folder that `train export` wrote is a model `--model` takes. The copy here holds only the
+// linear UNet, so a run that ignored --model (and used the shipped folder, which has all three)
+// would not fail where this one must.
+TEST(CliGenerate, ABuiltInModelFolderIsAModel) {
+    Workspace ws;
+    const fs::path shipped = ds::find_builtin_model_dir();
+    const fs::path mine = ws.file("my-model");
+    fs::create_directories(mine);
+    for (const char* f : {"model.json", "tokenizer.model", "vae.safetensors"}) fs::copy_file(shipped / f, mine / f);
+    fs::copy(shipped / "linear", mine / "linear", fs::copy_options::recursive);
+    const std::vector<std::string> common{"--prompt", "red heart", "--steps", "3", "--seed", "7"};
+    auto run = [&](std::vector<std::string> args, const std::string& out) {
+        args.insert(args.begin(), "generate");
+        args.insert(args.end(), common.begin(), common.end());
+        args.insert(args.end(), {"--out", out});
+        return run_cli(args, ws.path());
+    };
+    const RunResult from_folder = run({"--model", "my-model", "--schedule", "linear"}, "mine.png");
+    ASSERT_EQ(from_folder.exit_code, 0) << from_folder.err;
+    const RunResult shipped_run = run({"--schedule", "linear"}, "shipped.png");
+    ASSERT_EQ(shipped_run.exit_code, 0) << shipped_run.err;
+    EXPECT_EQ(ds::read_image(ws.file("mine.png")).pixels, ds::read_image(ws.file("shipped.png")).pixels);
+
+    const RunResult no_cosine = run({"--model", "my-model"}, "none.png");
+    EXPECT_EQ(no_cosine.exit_code, 2) << no_cosine.err;
+    EXPECT_NE(no_cosine.err.find("cosine"), std::string::npos) << no_cosine.err;
+    EXPECT_NE(no_cosine.err.find("my-model"), std::string::npos) << no_cosine.err;
+    EXPECT_EQ(std::count(no_cosine.err.begin(), no_cosine.err.end(), '\n'), 1) << no_cosine.err;
+    EXPECT_FALSE(fs::exists(ws.file("none.png")));
+}
+
+}  // namespace
