@@ -330,6 +330,10 @@ void GenerationPanel::reuseLastSeed() {
 
 QString GenerationPanel::modelPath() const { return m_modelPath; }
 
+bool GenerationPanel::runsBuiltinModel() const {
+    return m_modelPath.isEmpty() || GenerationEngine::isBuiltinModelFolder(m_modelPath);
+}
+
 void GenerationPanel::setModelPath(const QString& path) {
     const bool changed = path != m_modelPath;
     if (!path.isEmpty()) {
@@ -345,7 +349,7 @@ void GenerationPanel::setModelPath(const QString& path) {
     // A checkpoint works at SD's 512 px, the built-in model at its 64 px: follow the model's size when
     // the model changes, leave a size the user typed otherwise.
     if (changed) {
-        const int side = m_modelPath.isEmpty() ? 64 : 512;
+        const int side = runsBuiltinModel() ? 64 : 512;
         m_width->setValue(side);
         m_height->setValue(side);
     }
@@ -385,7 +389,7 @@ void GenerationPanel::modelChosen(int index) {
 
 void GenerationPanel::updateModelDependentRows() {
     // The schedule choice picks one of the built-in model's UNets; a checkpoint has its own.
-    m_form->setRowVisible(m_schedule, m_modelPath.isEmpty() && m_schedule->count() > 0);
+    m_form->setRowVisible(m_schedule, runsBuiltinModel() && m_schedule->count() > 0);
     m_schedule->setEnabled(m_schedule->count() > 1);
 }
 

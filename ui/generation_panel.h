@@ -52,6 +52,7 @@ public:
     bool hasLastSeed() const { return m_hasLastSeed; }
 
     QString modelPath() const;  // empty: the built-in model
+    bool runsBuiltinModel() const;  // the shipped built-in model or a built-in model folder
     // Selects a checkpoint (adding it to the recent list) or, for "", the built-in model.
     void setModelPath(const QString& path);
     QStringList recentModels() const { return m_recent; }

@@ -354,9 +354,11 @@ void MainWindow::openModelDialog() {
     if (path.isEmpty()) return;
     const QFileInfo info(path);
     m_modelDirectory = info.absolutePath();
-    // A diffusers model is a folder: choosing its model_index.json opens the folder.
-    m_generationPanel->setModelPath(info.fileName() == QLatin1String("model_index.json") ? info.absolutePath()
-                                                                                          : info.absoluteFilePath());
+    // A diffusers model is a folder, and so is a built-in model that `train export` wrote: choosing its
+    // model_index.json or model.json opens the folder.
+    const bool folderFile =
+        info.fileName() == QLatin1String("model_index.json") || info.fileName() == QLatin1String("model.json");
+    m_generationPanel->setModelPath(folderFile ? info.absolutePath() : info.absoluteFilePath());
     QSettings().setValue(kRecentModelsKey, m_generationPanel->recentModels());
 }
 

@@ -10,6 +10,9 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <filesystem>
+
+#include "core/builtin/builtin_model_location.h"
 #include "core/pipeline/generation_metadata.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/bridge/generation_engine.h"
@@ -54,6 +57,7 @@ private slots:
     void cancelStopsBeforeTheNextModelCall();
     void cancelBeforeTheStartSkipsTheJob();
     void missingVariantFailsAsModelLoad();
+    void builtinModelFolderRunsAsTheBuiltInModel();
     void brokenCheckpointFailsAsModelLoad();
     void badSizeFailsAsInvalidParameters();
     void tinyStableDiffusionCheckpoint();
@@ -197,6 +201,41 @@ void GenerationEngineTest::missingVariantFailsAsModelLoad() {
     QCOMPARE(f.kind, GenerationFailure::Kind::ModelLoad);
     QVERIFY2(f.detail.contains(QStringLiteral("no-such-schedule")), qPrintable(f.detail));
     QVERIFY(!f.detail.contains(QLatin1Char('\n')));
+}
+
+// A built-in model folder that `train export` wrote, chosen as the model: it holds only the linear
+// UNet here, so a run that ignored the folder (and took the shipped one) would not fail where this
+// one must.
+void GenerationEngineTest::builtinModelFolderRunsAsTheBuiltInModel() {
+    namespace fs = std::filesystem;
+    const fs::path shipped = ds::find_builtin_model_dir();
+    const fs::path mine = fs::path(ds::test::uiTestOutputDir().toStdString()) / "my-builtin-model";
+    fs::remove_all(mine);
+    fs::create_directories(mine);
+    for (const char* f : {"model.json", "tokenizer.model", "vae.safetensors"}) fs::copy_file(shipped / f, mine / f);
+    fs::copy(shipped / "linear", mine / "linear", fs::copy_options::recursive);
+    const QString folder = QString::fromStdString(mine.string());
+    QVERIFY(GenerationEngine::isBuiltinModelFolder(folder));
+    QVERIFY(!GenerationEngine::isBuiltinModelFolder(QString()));
+    QVERIFY(!GenerationEngine::isBuiltinModelFolder(QStringLiteral(DS_SHARED_DIR "/fixtures/sd-tiny/diffusers")));
+
+    QSignalSpy finished(&m_engine, &GenerationEngine::finished);
+    GenerationRequest fromFolder = builtinRequest(3, 77);
+    fromFolder.modelPath = folder;
+    fromFolder.builtinSchedule = QStringLiteral("linear");
+    m_engine.run(m_nextId++, fromFolder, options());
+    GenerationRequest fromShipped = builtinRequest(3, 77);
+    fromShipped.builtinSchedule = QStringLiteral("linear");
+    m_engine.run(m_nextId++, fromShipped, options());
+    QCOMPARE(finished.size(), 2);
+    QCOMPARE(finished[0][0].value<GenerationOutcome>().image, finished[1][0].value<GenerationOutcome>().image);
+
+    fromFolder.builtinSchedule = QStringLiteral("cosine");
+    const GenerationFailure f = runExpectingFailure(fromFolder);
+    QCOMPARE(f.kind, GenerationFailure::Kind::ModelLoad);
+    QVERIFY2(f.detail.contains(QStringLiteral("cosine")) && f.detail.contains(QStringLiteral("my-builtin-model")),
+             qPrintable(f.detail));
+    fs::remove_all(mine);
 }
 
 void GenerationEngineTest::brokenCheckpointFailsAsModelLoad() {

@@ -8,6 +8,8 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QSlider>
@@ -139,6 +141,19 @@ void PanelsTest::modelPicker() {
     QVERIFY(!schedule->isVisibleTo(&panel));
     emit combo->activated(0);
     QVERIFY(panel.request().isBuiltin());
+    QCOMPARE(panel.request().width, 64);
+    QVERIFY(schedule->isVisibleTo(&panel));
+
+    // A built-in model folder (what `train export` writes): the built-in size and schedule choice.
+    const QString folder = QDir(ds::test::uiTestOutputDir()).filePath(QStringLiteral("panel-builtin-model"));
+    QDir().mkpath(folder);
+    QFile json(QDir(folder).filePath(QStringLiteral("model.json")));
+    QVERIFY(json.open(QIODevice::WriteOnly));
+    json.write("{}");
+    json.close();
+    panel.setModelPath(QStringLiteral("/models/a.safetensors"));
+    QCOMPARE(panel.request().width, 512);
+    panel.setModelPath(folder);
     QCOMPARE(panel.request().width, 64);
     QVERIFY(schedule->isVisibleTo(&panel));
 }

@@ -154,13 +154,23 @@ CanvasInput prepareCanvas(const GenerationRequest& r) {
     return in;
 }
 
+// The folder of a built-in model chosen as the model (what `train export` wrote), or "" when the job
+// runs another kind of model or the shipped built-in one.
+std::string chosenBuiltinFolder(const GenerationRequest& r) {
+    const std::string path = r.modelPath.toStdString();
+    return !r.isBuiltin() && ds::is_builtin_model_dir(path) ? path : std::string();
+}
+
+bool runsBuiltin(const GenerationRequest& r) { return r.isBuiltin() || !chosenBuiltinFolder(r).empty(); }
+
 // The built-in model's UNet a job runs, as the CLI's load_command_model chooses it: inpaint and
 // outpaint take the "inpaint" variant when it is installed, unless latent blending (which needs a
 // text-to-image UNet) is asked for; everything else the chosen schedule's UNet.
 QString builtinVariant(const GenerationRequest& r) {
     if (inpainting(r) && r.inpaintMethod != QLatin1String("blend")) {
         try {
-            for (const std::string& v : ds::builtin_variants(ds::find_builtin_model_dir()))
+            const std::string folder = chosenBuiltinFolder(r);
+            for (const std::string& v : ds::builtin_variants(folder.empty() ? ds::find_builtin_model_dir() : folder))
                 if (v == "inpaint") return QStringLiteral("inpaint");
         } catch (const std::exception&) {
             // No model folder: the load below says so.
@@ -228,6 +238,10 @@ void GenerationEngine::cancel(int id) {
     const std::lock_guard<std::mutex> lock(m_state->mutex);
     m_state->cancelThrough = std::max(m_state->cancelThrough, id);
     if (m_state->currentId != INT_MIN && m_state->currentId <= id) m_state->token.cancel();
+}
+
+bool GenerationEngine::isBuiltinModelFolder(const QString& path) {
+    return !path.isEmpty() && ds::is_builtin_model_dir(path.toStdString());
 }
 
 QStringList GenerationEngine::builtinSchedules() {
@@ -313,16 +327,19 @@ void GenerationEngine::run(int id, const GenerationRequest& request, const Engin
 
     // The cache keys on what is loaded: the built-in model's inpainting UNet and its text-to-image
     // UNets are different models.
-    const QString variant = request.isBuiltin() ? builtinVariant(request) : QString();
+    const bool builtin = runsBuiltin(request);
+    const QString variant = builtin ? builtinVariant(request) : QString();
     const QString key = (request.isBuiltin() ? QStringLiteral("builtin:") + variant
+                         : builtin           ? QFileInfo(request.modelPath).absoluteFilePath() + QLatin1Char(':') + variant
                                              : QFileInfo(request.modelPath).absoluteFilePath()) +
                         QLatin1Char('@') + options.device;
     if (key != s.modelKey || !s.model) {
         s.model.reset();  // free the old one first: two SD models may not fit together
         s.modelKey.clear();
         try {
-            if (request.isBuiltin()) {
+            if (builtin) {
                 ds::BuiltinModelOptions o;
+                o.dir = chosenBuiltinFolder(request);
                 o.variant = variant.toStdString();
                 o.device = options.device.toStdString();
                 s.model = std::make_unique<ds::StableDiffusionModel>(ds::load_builtin_model(o));

@@ -27,6 +27,9 @@ public:
     // The built-in model's text-to-image schedules present on disk ("cosine", "linear"), in
     // ds::builtin_variants order; empty when no built-in model is found.
     static QStringList builtinSchedules();
+    // Whether `path` is a built-in model folder (what `train export` writes): it runs as the built-in
+    // model does, at its size and with its schedules.
+    static bool isBuiltinModelFolder(const QString& path);
     static QStringList samplerNames();  // ds::sampler_names()
     static QStringList devices();       // "auto", "cpu", and "cuda" when this libtorch has a GPU
 
