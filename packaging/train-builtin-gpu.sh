@@ -55,14 +55,14 @@ if [ -z "${SKIP_VAE:-}" ]; then
 fi
 
 UNET_SECONDS=$(( $(left) - 40 ))
-U=(--batch "$UNET_BATCH" --lr 0.0003 --checkpoint-every 250 --minutes "$(minutes "$UNET_SECONDS")")
+U=(--batch "$UNET_BATCH" --lr 0.0003 --offset-noise 0.2 --checkpoint-every 250 --minutes "$(minutes "$UNET_SECONDS")")
 "$CLI" train unet --schedule cosine --steps "$UNET_STEPS" "${U[@]}" "${D[@]}" > "$WORK/gpu-unet-cosine.log" 2>&1 &
 COSINE=$!
 "$CLI" train unet --schedule linear --steps "$UNET_STEPS" "${U[@]}" "${D[@]}" > "$WORK/gpu-unet-linear.log" 2>&1 &
 LINEAR=$!
 while [ ! -f "$WORK/unet-cosine.ckpt.safetensors" ] && kill -0 "$COSINE" 2> /dev/null; do sleep 2; done
 INPAINT_SECONDS=$(( $(left) - 40 ))
-"$CLI" train inpaint --steps "$INPAINT_STEPS" --batch "$UNET_BATCH" --lr 0.0002 --checkpoint-every 250 \
+"$CLI" train inpaint --steps "$INPAINT_STEPS" --batch "$UNET_BATCH" --lr 0.0002 --offset-noise 0.2 --checkpoint-every 250 \
     --minutes "$(minutes "$INPAINT_SECONDS")" "${D[@]}" > "$WORK/gpu-unet-inpaint.log" 2>&1 &
 INPAINT=$!
 status=0
