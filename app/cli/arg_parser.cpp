@@ -1,6 +1,10 @@
 #include "app/cli/arg_parser.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cmath>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <sstream>
 
@@ -133,6 +137,16 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& what
     std::vector<int> out;
     for (const std::string& item : split_list(text, what)) out.push_back(parse_int(item, what));
     return out;
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+    errno = 0;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || end != text.c_str() + text.size())
+        throw UsageError(what + ": '" + text + "' is not a number");
+    if (errno == ERANGE || !std::isfinite(value)) throw UsageError(what + ": '" + text + "' is not a finite number");
+    return value;
 }
 
 }  // namespace ds::cli

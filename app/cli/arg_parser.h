@@ -55,6 +55,7 @@ private:
 // `what` names the input in the error, e.g. "--seed".
 int parse_int(const std::string& text, const std::string& what);
 uint64_t parse_uint64(const std::string& text, const std::string& what);
+double parse_number(const std::string& text, const std::string& what);  // finite only
 // "0,100,250": comma-separated, no empty items.
 std::vector<std::string> split_list(const std::string& text, const std::string& what);
 std::vector<int> parse_int_list(const std::string& text, const std::string& what);

@@ -12,17 +12,13 @@
 namespace ds::cli {
 namespace {
 
-double parse_number(const std::string& text, const std::string& what, bool positive) {
+double parse_positive_double(const std::string& text, const std::string& what) {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !(positive ? v > 0 : v >= 0)) {
-        throw UsageError(what + " must be a " + (positive ? "positive" : "non-negative") + " number, got '" + text + "'");
+    if (text.empty() || end != text.c_str() + text.size() || !(v > 0)) {
+        throw UsageError(what + " must be a positive number, got '" + text + "'");
     }
     return v;
-}
-
-double parse_positive_double(const std::string& text, const std::string& what) {
-    return parse_number(text, what, true);
 }
 
 std::string progress_line(const std::string& stage, const TrainingProgress& p) {
@@ -92,7 +88,7 @@ int run_train(const std::vector<std::string>& args_in) {
     o.checkpoint_every = parse_int(p.value("checkpoint-every"), "--checkpoint-every");
     o.restart = p.flag_set("restart");
     o.decoder_only = p.flag_set("decoder-only");
-    o.offset_noise = parse_number(p.value("offset-noise"), "--offset-noise", false);
+    o.offset_noise = parse_number(p.value("offset-noise"), "--offset-noise");  // the stage checks the range
     if (p.has("minutes")) o.time_limit_seconds = 60.0 * parse_positive_double(p.value("minutes"), "--minutes");
     o.device = p.value("device");
     if (p.has("init-from")) o.init_from = p.value("init-from");

@@ -63,16 +63,6 @@ void add_generation_options(ArgParser& p) {
         .option("trace", "DIR", "also write per-step previews xt_NNN.png, x0_NNN.png and trace.csv into DIR");
 }
 
-double parse_number(const std::string& text, const std::string& what) {
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || end != text.c_str() + text.size())
-        throw UsageError(what + ": '" + text + "' is not a number");
-    if (errno == ERANGE || !std::isfinite(value)) throw UsageError(what + ": '" + text + "' is not a finite number");
-    return value;
-}
-
 int parse_int_in(const std::string& text, const std::string& what, int lo, int hi) {
     const int value = parse_int(text, what);
     if (value < lo || value > hi)

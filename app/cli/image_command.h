@@ -37,8 +37,7 @@ struct ImageCommand {
 // including that --out can be written.
 ImageCommand parse_generation_options(const ArgParser& parser, const std::vector<std::string>& args);
 
-// A number for `what` (UsageError unless finite), and an integer in [lo, hi].
-double parse_number(const std::string& text, const std::string& what);
+// An integer in [lo, hi] for `what` (UsageError otherwise).
 int parse_int_in(const std::string& text, const std::string& what, int lo, int hi);
 
 // --method: auto, unet or blend (UsageError otherwise); the label the parameters text shows.

@@ -73,7 +73,9 @@ TEST(CliTrain, UsageErrorsAreOneLineAndWriteNothing) {
          "--schedule must be cosine or linear, got 'sharp'"},
         {{"train", "vae", "--data", "emoji.shard", "--work", "w", "--colour", "red"}, "--colour"},
         {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--offset-noise", "-0.1"},
-         "--offset-noise must be a non-negative number, got '-0.1'"},
+         "--offset-noise must be between 0 and 1"},
+        {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--offset-noise", "some"},
+         "--offset-noise: 'some' is not a number"},
         {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--offset-noise", "1.5"},
          "--offset-noise must be between 0 and 1"},
     };
