@@ -732,7 +732,10 @@ std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
         for (const BandLoss& b : v.bands) s += pad(fixed(b.unconditional_loss, 4), 12);
         s += "\n";
     }
-    s += "\ncolour check (mean RGB of the drawn pixels on white):\n";
+    // The channel column is the largest one ("red" for a good yellow heart); the match is the colour
+    // word's own test (colour_matches).
+    s += "\ncolour check (mean RGB of the drawn pixels on white, its hue and largest channel; whether it"
+         " passes the colour word's test):\n";
     for (const ColourResult& r : ev.colours) {
         const std::string who = r.variant == "reference" ? "shard art" : r.variant + " cfg " + short_number(r.cfg);
         s += "  " + pad(who, 16) + pad(r.variant == "reference" ? r.prompt : r.prompt.substr(0, r.prompt.find(',')), 14) +
