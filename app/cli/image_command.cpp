@@ -159,8 +159,7 @@ StableDiffusionModel load_command_model(const ImageCommand& c, bool inpainting) 
         o.variant = c.schedule;
         o.device = c.load.device;
         if (inpainting && !c.schedule_given) {
-            const std::vector<std::string> variants =
-                builtin_variants(c.builtin_dir.empty() ? find_builtin_model_dir() : c.builtin_dir);
+            const std::vector<std::string> variants = builtin_variants(c.builtin_dir);
             if (std::find(variants.begin(), variants.end(), "inpaint") != variants.end()) o.variant = "inpaint";
         }
         model = load_builtin_model(o);

@@ -54,11 +54,12 @@ bool is_builtin_model_dir(const std::string& path) {
 }
 
 std::vector<std::string> builtin_variants(const std::string& dir) {
+    const fs::path folder = dir.empty() ? fs::path(find_builtin_model_dir()) : fs::path(dir);
     std::vector<std::string> out;
     std::error_code ec;
     for (const std::string& v : kVariants) {
-        if (fs::is_regular_file(fs::path(dir) / v / "unet.safetensors", ec) &&
-            fs::is_regular_file(fs::path(dir) / v / "text_encoder.safetensors", ec)) {
+        if (fs::is_regular_file(folder / v / "unet.safetensors", ec) &&
+            fs::is_regular_file(folder / v / "text_encoder.safetensors", ec)) {
             out.push_back(v);
         }
     }

@@ -26,7 +26,8 @@ StableDiffusionModel load_builtin_model(const BuiltinModelOptions& options = {})
 // what `train export` writes, so that `--model my-model` loads a model trained here.
 bool is_builtin_model_dir(const std::string& path);
 
-// The variants present in a model folder (those with both weight files), in the order above.
+// The variants present in a model folder (those with both weight files), in the order above;
+// "" = find_builtin_model_dir(), as BuiltinModelOptions::dir.
 std::vector<std::string> builtin_variants(const std::string& dir);
 
 // One of the model's fp16 weight files as float32 tensors on `device`.

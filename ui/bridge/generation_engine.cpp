@@ -154,23 +154,14 @@ CanvasInput prepareCanvas(const GenerationRequest& r) {
     return in;
 }
 
-// The folder of a built-in model chosen as the model (what `train export` wrote), or "" when the job
-// runs another kind of model or the shipped built-in one.
-std::string chosenBuiltinFolder(const GenerationRequest& r) {
-    const std::string path = r.modelPath.toStdString();
-    return !r.isBuiltin() && ds::is_builtin_model_dir(path) ? path : std::string();
-}
-
-bool runsBuiltin(const GenerationRequest& r) { return r.isBuiltin() || !chosenBuiltinFolder(r).empty(); }
-
-// The built-in model's UNet a job runs, as the CLI's load_command_model chooses it: inpaint and
-// outpaint take the "inpaint" variant when it is installed, unless latent blending (which needs a
-// text-to-image UNet) is asked for; everything else the chosen schedule's UNet.
-QString builtinVariant(const GenerationRequest& r) {
+// The built-in model's UNet a job runs from `folder` ("" = the shipped one), as the CLI's
+// load_command_model chooses it: inpaint and outpaint take the "inpaint" variant when it is
+// installed, unless latent blending (which needs a text-to-image UNet) is asked for; everything
+// else the chosen schedule's UNet.
+QString builtinVariant(const GenerationRequest& r, const std::string& folder) {
     if (inpainting(r) && r.inpaintMethod != QLatin1String("blend")) {
         try {
-            const std::string folder = chosenBuiltinFolder(r);
-            for (const std::string& v : ds::builtin_variants(folder.empty() ? ds::find_builtin_model_dir() : folder))
+            for (const std::string& v : ds::builtin_variants(folder))
                 if (v == "inpaint") return QStringLiteral("inpaint");
         } catch (const std::exception&) {
             // No model folder: the load below says so.
@@ -327,11 +318,14 @@ void GenerationEngine::run(int id, const GenerationRequest& request, const Engin
 
     // The cache keys on what is loaded: the built-in model's inpainting UNet and its text-to-image
     // UNets are different models.
-    const bool builtin = runsBuiltin(request);
-    const QString variant = builtin ? builtinVariant(request) : QString();
+    // A built-in model folder chosen as the model (what `train export` wrote) runs as the shipped one.
+    const bool builtinFolder = isBuiltinModelFolder(request.modelPath);
+    const std::string folder = builtinFolder ? request.modelPath.toStdString() : std::string();
+    const bool builtin = request.isBuiltin() || builtinFolder;
+    const QString variant = builtin ? builtinVariant(request, folder) : QString();
     const QString key = (request.isBuiltin() ? QStringLiteral("builtin:") + variant
-                         : builtin           ? QFileInfo(request.modelPath).absoluteFilePath() + QLatin1Char(':') + variant
-                                             : QFileInfo(request.modelPath).absoluteFilePath()) +
+                                             : QFileInfo(request.modelPath).absoluteFilePath() +
+                                                   (builtin ? QLatin1Char(':') + variant : QString())) +
                         QLatin1Char('@') + options.device;
     if (key != s.modelKey || !s.model) {
         s.model.reset();  // free the old one first: two SD models may not fit together
@@ -339,7 +333,7 @@ void GenerationEngine::run(int id, const GenerationRequest& request, const Engin
         try {
             if (builtin) {
                 ds::BuiltinModelOptions o;
-                o.dir = chosenBuiltinFolder(request);
+                o.dir = folder;
                 o.variant = variant.toStdString();
                 o.device = options.device.toStdString();
                 s.model = std::make_unique<ds::StableDiffusionModel>(ds::load_builtin_model(o));
