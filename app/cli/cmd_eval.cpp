@@ -2,9 +2,6 @@
 // a category classifier trained on the real art judges images generated from held-out captions;
 // held-out denoising loss per timestep band; a colour check. The summary goes to stdout, every
 // figure to --json, the generated images (as grids) to --images.
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -15,16 +12,6 @@
 
 namespace ds::cli {
 namespace {
-
-double parse_double(const std::string& text, const std::string& what) {
-    errno = 0;
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || end != text.c_str() + text.size() ||
-        errno == ERANGE || !std::isfinite(v))
-        throw UsageError(what + ": '" + text + "' is not a finite number");
-    return v;
-}
 
 int parse_at_least(const std::string& text, const std::string& what, int low) {
     const int v = parse_int(text, what);
@@ -89,7 +76,7 @@ int run_eval(const std::vector<std::string>& args) {
     if (o.steps > 1000) throw UsageError("--steps must be at most 1000, got " + p.value("steps"));
     o.cfg_scales.clear();
     for (const std::string& item : split_list(p.value("cfg"), "--cfg")) {
-        const double cfg = parse_double(item, "--cfg");
+        const double cfg = parse_number(item, "--cfg");
         if (cfg < 0 || cfg > 100) throw UsageError("--cfg: " + item + " is outside [0, 100]");
         o.cfg_scales.push_back(cfg);
     }
