@@ -39,7 +39,9 @@ ArgParser eval_parser() {
                 "  2. generates an image from each of --per-category held-out captions per category with\n"
                 "     every text-to-image variant (cosine, linear) at each --cfg, and classifies it;\n"
                 "  3. held-out epsilon MSE per timestep band, each variant on its own schedule;\n"
-                "  4. colour check: 'red/blue/green/yellow heart' -> mean colour of the drawn pixels.\n"
+                "  4. colour check: 'red/blue/green/yellow heart' -> mean colour of the drawn pixels;\n"
+                "  5. inpainting: the centre hole of those captions' own art repainted by the inpainting UNet\n"
+                "     and by the cosine UNet with latent blending; the error in the hole.\n"
                 "Image i uses seed S + its shard index, so `generate --prompt CAPTION --seed N` redraws it.\n"
                 "The work is many small tensor operations: on a machine shared with other jobs, DS_THREADS=1\n"
                 "is much faster than competing for every core.");
@@ -55,8 +57,9 @@ ArgParser eval_parser() {
         .option("colour-seeds", "N", "images per colour-check prompt (0: skip the check)", "4")
         .option("loss-images", "N", "held-out images for the denoising loss (0: all)", "0")
         .option("classifier-steps", "N", "training steps of the classifier", "3000")
+        .flag("no-inpainting", "skip step 5")
         .option("json", "FILE", "write every figure as JSON")
-        .option("images", "DIR", "write the generated images as grids eval-<variant>-cfg<S>.png (+ eval-real.png)");
+        .option("images", "DIR", "write the generated images as grids eval-<variant>-cfg<S>.png, the repainted ones as eval-<method>[-cfg<S>].png (+ eval-real.png)");
     return p;
 }
 
@@ -92,6 +95,7 @@ int run_eval(const std::vector<std::string>& args) {
     o.colour_seeds = parse_at_least(p.value("colour-seeds"), "--colour-seeds", 0);
     o.loss_images = parse_at_least(p.value("loss-images"), "--loss-images", 0);
     o.classifier.steps = parse_at_least(p.value("classifier-steps"), "--classifier-steps", 1);
+    o.inpainting = !p.flag_set("no-inpainting");
     if (p.has("images")) o.images_dir = p.value("images");
     const std::string json_path = p.has("json") ? p.value("json") : "";
     if (!json_path.empty()) check_output_file(json_path, "--json");

@@ -14,6 +14,7 @@
 
 #include "core/builtin/builtin_model.h"
 #include "core/builtin/builtin_model_location.h"
+#include "core/builtin/inpainting_evaluation.h"
 #include "core/checkpoint/stable_diffusion_model.h"
 #include "core/data/emoji_shard.h"
 #include "core/diffusion/forward_process.h"
@@ -548,6 +549,58 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
         if (best) ev.best_cfg[variant] = best->cfg;
     }
 
+    // 5. Inpainting: the centre hole of each item's own art repainted from its caption.
+    const std::vector<std::string> all_variants = builtin_variants(ev.model_dir);
+    auto has_variant = [&](const std::string& v) {
+        return std::find(all_variants.begin(), all_variants.end(), v) != all_variants.end();
+    };
+    if (o.inpainting && has_variant("inpaint")) {
+        const auto n = static_cast<int64_t>(items.size());
+        const at::Tensor real = composite_each(pictures_of(shard, item_indices), at::ones({n, 3}));
+        std::vector<uint64_t> seeds;
+        for (int64_t i : item_indices) seeds.push_back(o.seed + static_cast<uint64_t>(i));
+        auto record = [&](InpaintingResult r, const at::Tensor& repainted, const at::Tensor& pixel_mask, double seconds) {
+            r.hole_error = mean_error_inside(repainted, real, pixel_mask);
+            r.scores = score_predictions(classifier.predict(repainted), item_truth, ev.categories);
+            r.seconds_per_image = seconds / static_cast<double>(std::max<int64_t>(n, 1));
+            say("inpainting, " + r.method + (r.cfg > 0 ? " cfg " + short_number(r.cfg) : "") + ": error in the hole " +
+                fixed(r.hole_error, 1) + " of 255, category accuracy " + fixed(r.scores.accuracy(), 3));
+            if (!o.images_dir.empty())
+                write_grid(o.images_dir, "eval-" + r.method + (r.cfg > 0 ? "-cfg" + short_number(r.cfg) : "") + ".png",
+                           rows_by_category(items, ev.categories, repainted));
+            ev.inpainting.push_back(r);
+        };
+        bool floor_done = false;
+        for (const std::string variant : {"inpaint", "cosine"}) {
+            if (!has_variant(variant)) continue;
+            BuiltinModelOptions mo;
+            mo.dir = ev.model_dir;
+            mo.variant = variant;
+            const StableDiffusionModel model = load_builtin_model(mo);
+            const int64_t factor = model.vae->config().downsample_factor();
+            const at::Tensor latent_mask = centre_hole_latent_mask(real.size(2) / factor);
+            const at::Tensor pixel_mask = latent_mask_to_pixels(latent_mask, factor);
+            if (!floor_done) {
+                InpaintingResult r;
+                r.method = "surrounding-mean";
+                record(r, fill_with_surrounding_mean(real, pixel_mask, factor), pixel_mask, 0);
+                floor_done = true;
+            }
+            for (double cfg : o.cfg_scales) {
+                const Clock::time_point t0 = Clock::now();
+                GenerationParams p;
+                p.sampler = o.sampler;
+                p.steps = o.steps;
+                p.cfg_scale = cfg;
+                const at::Tensor repainted = repaint_holes(model, real, ev.captions, seeds, latent_mask, p);
+                InpaintingResult r;
+                r.method = variant == "inpaint" ? "inpaint" : "cosine-blend";
+                r.cfg = cfg;
+                record(r, repainted, pixel_mask, seconds_since(t0));
+            }
+        }
+    }
+
     // The shard's own art of each colour prompt's name, for scale (none for a name it lacks).
     for (const std::string& prompt : o.colour_prompts) {
         std::vector<int64_t> same;
@@ -683,6 +736,17 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
     nlohmann::json colours = nlohmann::json::array();
     for (const ColourResult& r : ev.colours) colours.push_back(colour_json(r));
     j["colour_check"] = colours;
+    nlohmann::json inpainting = nlohmann::json::array();
+    for (const InpaintingResult& r : ev.inpainting) {
+        nlohmann::json e = scores_json(r.scores);
+        e["method"] = r.method;
+        e["cfg"] = r.cfg;
+        e["hole_error_255"] = r.hole_error;
+        e["seconds_per_image"] = r.seconds_per_image;
+        inpainting.push_back(e);
+    }
+    j["inpainting"] = {{"hole", "the centre square, 3/8 of the side (24 x 24 of 64 pixels), of the evaluated items' own art"},
+                       {"methods", inpainting}};
     j["seconds"] = ev.seconds;
     return j.dump(2) + "\n";
 }
@@ -742,6 +806,14 @@ std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
              pad(rgb255(r.mean), 17) + "hue " + pad(fixed(r.mean.hue, 0), 5) + pad(r.mean.dominant, 7) +
              (r.matches ? "match" : "no match") + " (" + std::to_string(r.matching_images) + "/" +
              std::to_string(r.images) + " images)\n";
+    }
+    if (!ev.inpainting.empty()) {
+        s += "\ninpainting (the centre hole, 3/8 of the side, of the evaluated captions' own art, repainted from the\n"
+             "caption; mean error in the hole of 255, and the classifier on the result: the item art's is the ceiling):\n";
+        for (const InpaintingResult& r : ev.inpainting)
+            s += "  " + pad(r.method + (r.cfg > 0 ? " cfg " + short_number(r.cfg) : ""), 24) + "error " +
+                 pad(fixed(r.hole_error, 1), 8) + "accuracy " + pad(fixed(r.scores.accuracy(), 3), 8) +
+                 (r.seconds_per_image > 0 ? fixed(r.seconds_per_image, 2) + " s per image" : "") + "\n";
     }
     s += "\ntotal " + fixed(ev.seconds, 0) + " s\n";
     return s;

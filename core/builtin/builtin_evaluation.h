@@ -4,7 +4,8 @@
 //      on the held-out art;
 //   2. text-to-image from held-out captions, every category, judged by that classifier;
 //   3. held-out epsilon MSE per timestep band, each variant on its own training schedule;
-//   4. a colour check: "red/blue/green/yellow heart" -> the mean colour of the drawn pixels.
+//   4. a colour check: "red/blue/green/yellow heart" -> the mean colour of the drawn pixels;
+//   5. inpainting: a hole in the evaluated captions' own art repainted (inpainting_evaluation.h).
 // Everything is a fixed function of the options (seeds included), so a rerun gives the same figures.
 #include <ATen/core/Tensor.h>
 
@@ -94,7 +95,9 @@ struct BuiltinEvaluationOptions {
     std::vector<TimestepBand> bands = default_timestep_bands();
     int64_t loss_images = 0;              // held-out images for the loss; 0 = all
     EmojiClassifierOptions classifier;
-    std::string images_dir;               // "" = no grids; else eval-<variant>-cfg<S>.png, eval-real.png
+    bool inpainting = true;               // step 5 (when the model has an inpaint variant)
+    std::string images_dir;               // "" = no grids; else eval-<variant>-cfg<S>.png, eval-real.png,
+                                          // eval-inpaint-cfg<S>.png
     std::function<void(const std::string&)> log;
 };
 
@@ -128,6 +131,16 @@ struct ColourResult {
     bool matches = false;  // colour_matches(colour, mean)
 };
 
+// One inpainting method on the evaluated items: each picture with the centre hole
+// (centre_hole_latent_mask) repainted from its caption and the item's seed.
+struct InpaintingResult {
+    std::string method;           // "inpaint" (its UNet), "cosine blend" (latent blending), "surrounding mean"
+    double cfg = 0;               // 0 for the surrounding mean
+    double hole_error = 0;        // mean |repainted - original| inside the hole, of 255
+    ClassificationScores scores;  // the classifier on the repainted pictures (the items' art: the ceiling)
+    double seconds_per_image = 0;
+};
+
 struct VariantLoss {
     std::string variant;
     std::string schedule;
@@ -146,6 +159,7 @@ struct BuiltinEvaluation {
     std::vector<VariantLoss> losses;
     int64_t loss_images = 0;
     std::vector<ColourResult> colours;             // variant x cfg x prompt, then the references
+    std::vector<InpaintingResult> inpainting;      // the surrounding mean, then method x cfg
     double seconds = 0;
 };
 
@@ -169,7 +183,7 @@ ShardClassifier shard_emoji_classifier(const EmojiShard& shard, const std::strin
 BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& options);
 
 // The figures as pretty-printed JSON (keys: model_dir, options, categories, classifier, generation,
-// best_cfg, denoising_loss, colour_check, seconds).
+// best_cfg, denoising_loss, colour_check, inpainting, seconds).
 std::string builtin_evaluation_json(const BuiltinEvaluation& evaluation);
 // The same as a readable text summary (a few lines per section).
 std::string builtin_evaluation_summary(const BuiltinEvaluation& evaluation);

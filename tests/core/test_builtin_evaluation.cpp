@@ -434,11 +434,23 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     c.matching_images = 3;
     c.matches = true;
     ev.colours.push_back(c);
+    ds::InpaintingResult floor;
+    floor.method = "surrounding-mean";
+    floor.hole_error = 61.0;
+    floor.scores = ds::score_predictions({0, 0}, {0, 1}, ev.categories);
+    ev.inpainting.push_back(floor);
+    ds::InpaintingResult unet;
+    unet.method = "inpaint";
+    unet.cfg = 5.0;
+    unet.hole_error = 42.5;
+    unet.scores = ds::score_predictions({0, 1}, {0, 1}, ev.categories);
+    unet.seconds_per_image = 0.75;
+    ev.inpainting.push_back(unet);
     ev.seconds = 99;
 
     const nlohmann::json j = nlohmann::json::parse(ds::builtin_evaluation_json(ev));
     for (const char* key : {"model_dir", "variants", "options", "categories", "chance", "captions", "classifier",
-                            "generation", "best_cfg", "denoising_loss", "colour_check", "seconds"})
+                            "generation", "best_cfg", "denoising_loss", "colour_check", "inpainting", "seconds"})
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_DOUBLE_EQ(j["chance"].get<double>(), 0.5);
     EXPECT_EQ(j["options"]["caption_style"], "minimal");
@@ -462,10 +474,17 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     EXPECT_EQ(j["colour_check"][0]["mean_rgb_255"][0], 255);
     EXPECT_EQ(j["colour_check"][0]["matching_images"], 3);
     EXPECT_TRUE(j["colour_check"][0]["matches"].get<bool>());
+    ASSERT_EQ(j["inpainting"]["methods"].size(), 2u);
+    EXPECT_EQ(j["inpainting"]["methods"][0]["method"], "surrounding-mean");
+    EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][0]["hole_error_255"].get<double>(), 61.0);
+    EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][0]["accuracy"].get<double>(), 0.5);
+    EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][1]["cfg"].get<double>(), 5.0);
+    EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][1]["accuracy"].get<double>(), 1.0);
+    EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][1]["seconds_per_image"].get<double>(), 0.75);
 
     const std::string summary = ds::builtin_evaluation_summary(ev);
     for (const char* text : {"animals", "food", "cosine cfg 5", "[100,300)", "0.2500", "empty caption", "0.5000", "red heart", "match (3/4",
-                             "item art", "2/2"})
+                             "item art", "2/2", "surrounding-mean", "61.0", "inpaint cfg 5", "42.5", "0.75 s per image"})
         EXPECT_NE(summary.find(text), std::string::npos) << text << "\n" << summary;
 }
 

@@ -4,7 +4,8 @@
 // eos); every training stage runs on the fake shard (tokenizer, vae with resume, unet, inpaint) and
 // the export loads back as a model whose txt2img is seeded and follows the prompt, while the inpaint
 // variant refuses txt2img. With the shipped model present (else skipped): seeded, prompt-driven, and
-// "red heart" comes out redder than "blue heart".
+// "red heart" comes out redder than "blue heart"; a hole in a red disc is repainted, by the
+// inpainting UNet and by latent blending, nearer its red than grey, leaving the rest untouched.
 #include <gtest/gtest.h>
 
 #include <ATen/ATen.h>
@@ -25,6 +26,7 @@
 #include "core/builtin/builtin_model_location.h"
 #include "core/builtin/builtin_tokenizer.h"
 #include "core/builtin/builtin_training.h"
+#include "core/builtin/inpainting_evaluation.h"
 #include "core/checkpoint/stable_diffusion_model.h"
 #include "core/data/emoji_shard.h"
 #include "core/io/safetensors.h"
@@ -540,6 +542,34 @@ TEST(ShippedBuiltinModel, ARedHeartIsRedderThanABlueHeart) {
                   << blue << "\n";
         EXPECT_GT(red, blue + 0.02) << "seed " << seed;
     }
+}
+
+// The shipped inpainting UNet continues what surrounds a hole: a red disc on white with its middle
+// cut out is repainted nearer its red than a mid-grey fill, by the UNet and by the cosine UNet with
+// latent blending, seeded, and never touching a pixel outside the hole.
+TEST(ShippedBuiltinModel, RepaintsAHoleFromWhatSurroundsIt) {
+    DS_REQUIRE_SHIPPED_MODEL(dir);
+    at::Tensor disc = at::ones({1, 3, 64, 64});
+    const at::Tensor ys = at::arange(64, at::kFloat).view({64, 1}) - 31.5, xs = at::arange(64, at::kFloat).view({1, 64}) - 31.5;
+    const at::Tensor inside = (ys * ys + xs * xs) < 26.0 * 26.0;
+    disc = at::where(inside, at::tensor({0.87f, 0.18f, 0.27f}).view({1, 3, 1, 1}), disc);  // Twemoji's heart red
+    const at::Tensor latent_mask = ds::centre_hole_latent_mask(16);
+    const at::Tensor mask = ds::latent_mask_to_pixels(latent_mask, 4);
+    const double grey = ds::mean_error_inside(at::full_like(disc, 0.5), disc, mask);
+    ds::GenerationParams p;
+    p.steps = 15;
+    for (const char* variant : {"inpaint", "cosine"}) {
+        const ds::StableDiffusionModel model = ds::load_builtin_model({dir, variant, "cpu"});
+        const at::Tensor a = ds::repaint_holes(model, disc, {"red heart, twemoji style"}, {3}, latent_mask, p);
+        ASSERT_EQ(a.sizes(), disc.sizes());
+        EXPECT_TRUE(at::equal(at::where(mask > 0.5f, disc, a), disc)) << variant << ": outside the hole unchanged";
+        EXPECT_TRUE(at::equal(a, ds::repaint_holes(model, disc, {"red heart, twemoji style"}, {3}, latent_mask, p)));
+        const double error = ds::mean_error_inside(a, disc, mask);
+        std::cout << "[ figures  ] " << variant << ": error in the hole " << error << " of 255 (mid grey " << grey << ")\n";
+        EXPECT_LT(error, grey) << variant;
+    }
+    EXPECT_THROW(ds::repaint_holes(ds::load_builtin_model({dir, "inpaint", "cpu"}), disc, {"a", "b"}, {1}, latent_mask, p),
+                 std::invalid_argument);
 }
 
 // The shipped weights fit the architecture `train` builds, so training can go on from them.
