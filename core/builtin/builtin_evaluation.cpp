@@ -660,6 +660,15 @@ nlohmann::json colour_json(const ColourResult& r) {
     return j;
 }
 
+nlohmann::json inpainting_json(const InpaintingResult& r) {
+    nlohmann::json e = scores_json(r.scores);
+    e["method"] = r.method;
+    e["cfg"] = r.cfg;
+    e["hole_error_255"] = r.hole_error;
+    e["seconds_per_image"] = r.seconds_per_image;
+    return e;
+}
+
 std::string pad(std::string s, size_t width) {
     if (s.size() < width) s.resize(width, ' ');
     return s;
@@ -737,14 +746,7 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
     for (const ColourResult& r : ev.colours) colours.push_back(colour_json(r));
     j["colour_check"] = colours;
     nlohmann::json inpainting = nlohmann::json::array();
-    for (const InpaintingResult& r : ev.inpainting) {
-        nlohmann::json e = scores_json(r.scores);
-        e["method"] = r.method;
-        e["cfg"] = r.cfg;
-        e["hole_error_255"] = r.hole_error;
-        e["seconds_per_image"] = r.seconds_per_image;
-        inpainting.push_back(e);
-    }
+    for (const InpaintingResult& r : ev.inpainting) inpainting.push_back(inpainting_json(r));
     j["inpainting"] = {{"hole", "the centre square, 3/8 of the side (24 x 24 of 64 pixels), of the evaluated items' own art"},
                        {"methods", inpainting}};
     j["seconds"] = ev.seconds;
