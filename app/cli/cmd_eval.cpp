@@ -1,6 +1,6 @@
 // `eval`: the built-in model's evaluation for its model card (core/builtin/builtin_evaluation.h):
 // a category classifier trained on the real art judges images generated from held-out captions;
-// held-out denoising loss per timestep band; a colour check. The summary goes to stdout, every
+// held-out denoising loss per timestep band; a colour check; inpainting. The summary goes to stdout, every
 // figure to --json, the generated images (as grids) to --images.
 #include <filesystem>
 #include <string>

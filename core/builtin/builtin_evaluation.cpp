@@ -24,6 +24,7 @@
 #include "core/model/autoencoder_kl.h"
 #include "core/model/clip_text_model.h"
 #include "core/model/unet2d_condition.h"
+#include "core/pipeline/inpaint.h"
 #include "core/pipeline/txt2img.h"
 #include "core/runtime/seeded_noise.h"
 #include "core/samplers/sampler.h"

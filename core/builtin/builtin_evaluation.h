@@ -97,7 +97,7 @@ struct BuiltinEvaluationOptions {
     EmojiClassifierOptions classifier;
     bool inpainting = true;               // step 5 (when the model has an inpaint variant)
     std::string images_dir;               // "" = no grids; else eval-<variant>-cfg<S>.png, eval-real.png,
-                                          // eval-inpaint-cfg<S>.png
+                                          // eval-<method>[-cfg<S>].png
     std::function<void(const std::string&)> log;
 };
 
@@ -134,7 +134,7 @@ struct ColourResult {
 // One inpainting method on the evaluated items: each picture with the centre hole
 // (centre_hole_latent_mask) repainted from its caption and the item's seed.
 struct InpaintingResult {
-    std::string method;           // "inpaint" (its UNet), "cosine blend" (latent blending), "surrounding mean"
+    std::string method;           // "inpaint" (its UNet), "cosine-blend" (latent blending), "surrounding-mean"
     double cfg = 0;               // 0 for the surrounding mean
     double hole_error = 0;        // mean |repainted - original| inside the hole, of 255
     ClassificationScores scores;  // the classifier on the repainted pictures (the items' art: the ceiling)

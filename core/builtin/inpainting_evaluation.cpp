@@ -21,10 +21,6 @@ at::Tensor centre_hole_latent_mask(int64_t latent_size) {
     return m;
 }
 
-at::Tensor latent_mask_to_pixels(const at::Tensor& latent_mask, int64_t factor) {
-    return at::repeat_interleave(at::repeat_interleave(latent_mask, factor, 2), factor, 3);
-}
-
 double mean_error_inside(const at::Tensor& a, const at::Tensor& b, const at::Tensor& pixel_mask) {
     if (a.sizes() != b.sizes() || a.dim() != 4 || a.size(1) != 3)
         throw std::invalid_argument("mean_error_inside: the images must both be [N, 3, H, W]");

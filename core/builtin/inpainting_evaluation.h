@@ -17,11 +17,9 @@ struct StableDiffusionModel;
 struct GenerationParams;
 
 // The hole on the latent grid, [1, 1, L, L], 1 = repaint: the centre square, round(3L/8) cells a side
-// (6 of 16: 24 x 24 pixels of a 64-pixel picture). Throws std::invalid_argument for L < 2.
+// (6 of 16: 24 x 24 pixels of a 64-pixel picture; latent_mask_to_pixels in inpaint.h puts it on the
+// pixel grid). Throws std::invalid_argument for L < 2.
 at::Tensor centre_hole_latent_mask(int64_t latent_size);
-
-// A latent mask [1, 1, h, w] on the pixel grid [1, 1, h * factor, w * factor] (each cell a square).
-at::Tensor latent_mask_to_pixels(const at::Tensor& latent_mask, int64_t factor);
 
 // Mean absolute difference of a and b [N, 3, H, W] in [0, 1] over the pixels where pixel_mask
 // [1, 1, H, W] is 1 and every channel, in units of 1/255. Throws std::invalid_argument for shapes

@@ -12,6 +12,10 @@
 
 namespace ds {
 
+at::Tensor latent_mask_to_pixels(const at::Tensor& latent_mask, int64_t factor) {
+    return at::repeat_interleave(at::repeat_interleave(latent_mask, factor, 2), factor, 3);
+}
+
 at::Tensor mask_to_latent_grid(const at::Tensor& mask, int64_t height, int64_t width, int64_t factor, bool binarize) {
     if (!mask.defined()) throw std::invalid_argument("inpaint: no mask given");
     at::Tensor m = mask;

@@ -20,6 +20,10 @@ enum class InpaintMode { Legacy, Blend };
 // pixel factor * j), binarised at 0.5 when `binarize`. Throws std::invalid_argument for a bad mask.
 at::Tensor mask_to_latent_grid(const at::Tensor& mask, int64_t height, int64_t width, int64_t factor, bool binarize);
 
+// The other way: a latent mask [N, C, h, w] on the pixel grid [N, C, h * factor, w * factor], each
+// cell a factor x factor square of its value.
+at::Tensor latent_mask_to_pixels(const at::Tensor& latent_mask, int64_t factor);
+
 // `image` [1,3,H,W] in [-1,1]; `mask` as above. With Blend and strength 1 the start is pure noise
 // (noise * init_noise_sigma), otherwise add_noise(init, noise, start) as img2img. Throws
 // std::invalid_argument for a bad image, mask, strength or parameter.

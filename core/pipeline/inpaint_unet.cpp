@@ -7,6 +7,7 @@
 
 #include "core/model/autoencoder_kl.h"
 #include "core/model/unet2d_condition.h"
+#include "core/pipeline/inpaint.h"
 
 namespace ds {
 
@@ -34,7 +35,7 @@ GenerationResult inpaint_with_unet(const StableDiffusionModel& model, const at::
     const at::Tensor m = latent_mask.to(run.init.device(), at::kFloat);
     // The masked image: every pixel of a repainted cell blanked, so the conditioning hides exactly
     // what the latent mask says is repainted.
-    const at::Tensor pixel_mask = at::repeat_interleave(at::repeat_interleave(m, factor, 2), factor, 3);
+    const at::Tensor pixel_mask = latent_mask_to_pixels(m, factor);
     const at::Tensor masked_image = image.to(run.init.device(), at::kFloat) * (1 - pixel_mask);
     const at::Tensor masked_latents = model.vae->encode(masked_image).mean * model.vae_scaling_factor;
     const at::Tensor conditioning = at::cat({m, masked_latents.to(at::kFloat)}, 1);

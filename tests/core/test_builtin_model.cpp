@@ -31,6 +31,7 @@
 #include "core/data/emoji_shard.h"
 #include "core/io/safetensors.h"
 #include "core/model/unet2d_condition.h"
+#include "core/pipeline/inpaint.h"
 #include "core/pipeline/txt2img.h"
 #include "core/training/train_checkpoint.h"
 #include "tests/support/fake_emoji_shard.h"

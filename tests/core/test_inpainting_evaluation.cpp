@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/builtin/inpainting_evaluation.h"
+#include "core/pipeline/inpaint.h"
 
 namespace {
 
