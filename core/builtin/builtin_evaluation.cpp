@@ -404,7 +404,8 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
     BuiltinEvaluation ev;
     ev.options = o;
     ev.model_dir = o.model_dir.empty() ? find_builtin_model_dir() : o.model_dir;
-    for (const std::string& v : builtin_variants(ev.model_dir))
+    const std::vector<std::string> all_variants = builtin_variants(ev.model_dir);  // inpaint too (step 5)
+    for (const std::string& v : all_variants)
         if (v == "cosine" || v == "linear") ev.variants.push_back(v);
     if (ev.variants.empty())
         throw std::runtime_error("the built-in model in " + ev.model_dir + " has no text-to-image variant (cosine or linear)");
@@ -551,7 +552,6 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
     }
 
     // 5. Inpainting: the centre hole of each item's own art repainted from its caption.
-    const std::vector<std::string> all_variants = builtin_variants(ev.model_dir);
     auto has_variant = [&](const std::string& v) {
         return std::find(all_variants.begin(), all_variants.end(), v) != all_variants.end();
     };
@@ -571,7 +571,6 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
                            rows_by_category(items, ev.categories, repainted));
             ev.inpainting.push_back(r);
         };
-        bool floor_done = false;
         for (const std::string variant : {"inpaint", "cosine"}) {
             if (!has_variant(variant)) continue;
             BuiltinModelOptions mo;
@@ -581,11 +580,10 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             const int64_t factor = model.vae->config().downsample_factor();
             const at::Tensor latent_mask = centre_hole_latent_mask(real.size(2) / factor);
             const at::Tensor pixel_mask = latent_mask_to_pixels(latent_mask, factor);
-            if (!floor_done) {
+            if (ev.inpainting.empty()) {  // the floor, once, with the first model's hole
                 InpaintingResult r;
                 r.method = "surrounding-mean";
                 record(r, fill_with_surrounding_mean(real, pixel_mask, factor), pixel_mask, 0);
-                floor_done = true;
             }
             for (double cfg : o.cfg_scales) {
                 const Clock::time_point t0 = Clock::now();
