@@ -222,6 +222,23 @@ at::Tensor encode_latents(const StableDiffusionModel& model, const at::Tensor& i
     return at::cat(parts);
 }
 
+at::Tensor caption_contexts(const StableDiffusionModel& model, const std::vector<std::string>& captions, int64_t batch) {
+    if (!model.prompt_tokens) throw std::invalid_argument("caption contexts: the model has no prompt_tokens");
+    if (captions.empty() || batch < 1) throw std::invalid_argument("caption contexts: need captions and a batch of at least 1");
+    at::NoGradGuard no_grad;
+    const auto n = static_cast<int64_t>(captions.size());
+    std::vector<int64_t> ids;
+    for (const std::string& c : captions) {
+        const std::vector<int64_t> t = model.prompt_tokens(c);
+        ids.insert(ids.end(), t.begin(), t.end());
+    }
+    const at::Tensor id_tensor = at::tensor(ids, at::kLong).view({n, -1}).to(model.device);
+    std::vector<at::Tensor> parts;
+    for (int64_t s = 0; s < n; s += batch)
+        parts.push_back(model.text_encoder->forward(id_tensor.narrow(0, s, std::min(batch, n - s))).last_hidden_state);
+    return at::cat(parts);
+}
+
 std::vector<BandLoss> denoising_loss_by_band(const StableDiffusionModel& model, const at::Tensor& latents,
                                              const std::vector<std::string>& captions,
                                              const std::vector<TimestepBand>& bands, uint64_t seed, int64_t batch) {
@@ -233,19 +250,8 @@ std::vector<BandLoss> denoising_loss_by_band(const StableDiffusionModel& model, 
     at::NoGradGuard no_grad;
     const NoiseSchedule schedule(model.sampler.schedule);
     const int64_t n = latents.size(0);
-    std::vector<int64_t> ids;
-    for (const std::string& c : captions) {
-        const std::vector<int64_t> t = model.prompt_tokens(c);
-        ids.insert(ids.end(), t.begin(), t.end());
-    }
-    const at::Tensor id_tensor = at::tensor(ids, at::kLong).view({n, -1}).to(model.device);
-    std::vector<at::Tensor> context_parts;
-    for (int64_t s = 0; s < n; s += batch)
-        context_parts.push_back(model.text_encoder->forward(id_tensor.narrow(0, s, std::min(batch, n - s))).last_hidden_state);
-    const at::Tensor context = at::cat(context_parts);
-    const at::Tensor empty_context =
-        model.text_encoder->forward(at::tensor(model.prompt_tokens(""), at::kLong).view({1, -1}).to(model.device))
-            .last_hidden_state;
+    const at::Tensor context = caption_contexts(model, captions, batch);
+    const at::Tensor empty_context = caption_contexts(model, {std::string()}, 1);
     const at::Tensor x0_all = latents.to(at::kFloat);
 
     std::vector<BandLoss> out;
@@ -580,6 +586,14 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             const int64_t factor = model.vae->config().downsample_factor();
             const at::Tensor latent_mask = centre_hole_latent_mask(real.size(2) / factor);
             const at::Tensor pixel_mask = latent_mask_to_pixels(latent_mask, factor);
+            if (variant == "inpaint") {
+                ev.inpainting_loss = inpainting_loss_by_band(model, real, ev.captions, latent_mask, o.bands, o.seed);
+                std::string line = "inpainting UNet: eps MSE in the hole / around it, seen (unseen)";
+                for (const InpaintingBandLoss& b : ev.inpainting_loss)
+                    line += "  " + fixed(b.hole, 3) + " / " + fixed(b.around, 3) + " (" + fixed(b.hole_unseen, 3) + " / " +
+                            fixed(b.around_unseen, 3) + ")";
+                say(line);
+            }
             if (ev.inpainting.empty()) {  // the floor, once, with the first model's hole
                 InpaintingResult r;
                 r.method = "surrounding-mean";
@@ -746,8 +760,15 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
     j["colour_check"] = colours;
     nlohmann::json inpainting = nlohmann::json::array();
     for (const InpaintingResult& r : ev.inpainting) inpainting.push_back(inpainting_json(r));
+    nlohmann::json inpainting_loss = nlohmann::json::array();
+    for (const InpaintingBandLoss& b : ev.inpainting_loss)
+        inpainting_loss.push_back({{"begin", b.band.begin}, {"end", b.band.end}, {"hole", b.hole}, {"around", b.around},
+                                   {"hole_unseen", b.hole_unseen}, {"around_unseen", b.around_unseen}});
     j["inpainting"] = {{"hole", "the centre square, 3/8 of the side (24 x 24 of 64 pixels), of the evaluated items' own art"},
-                       {"methods", inpainting}};
+                       {"methods", inpainting},
+                       {"epsilon_mse", {{"note", "the inpainting UNet on the items' art: in the hole and around it, "
+                                                 "seeing the picture around the hole, and seeing nothing (all masked)"},
+                                        {"bands", inpainting_loss}}}};
     j["seconds"] = ev.seconds;
     return j.dump(2) + "\n";
 }
@@ -815,6 +836,24 @@ std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
             s += "  " + pad(r.method + (r.cfg > 0 ? " cfg " + short_number(r.cfg) : ""), 24) + "error " +
                  pad(fixed(r.hole_error, 1), 8) + "accuracy " + pad(fixed(r.scores.accuracy(), 3), 8) +
                  (r.seconds_per_image > 0 ? fixed(r.seconds_per_image, 2) + " s per image" : "") + "\n";
+    }
+    if (!ev.inpainting_loss.empty()) {
+        // Around the hole, x_t and the seen latent give eps away: a UNet that reads its conditioning
+        // has a far lower loss there when it sees the picture than when it sees nothing.
+        s += "\ninpainting UNet's epsilon MSE on the same pictures, in the hole and around it, seeing the picture\n"
+             "around the hole and seeing nothing (all masked):\n  " + pad("", 18);
+        for (const InpaintingBandLoss& b : ev.inpainting_loss)
+            s += pad("[" + std::to_string(b.band.begin) + "," + std::to_string(b.band.end) + ")", 12);
+        const std::pair<const char*, double InpaintingBandLoss::*> rows[] = {
+            {"hole, seen", &InpaintingBandLoss::hole},
+            {"hole, unseen", &InpaintingBandLoss::hole_unseen},
+            {"around, seen", &InpaintingBandLoss::around},
+            {"around, unseen", &InpaintingBandLoss::around_unseen}};
+        for (const auto& [name, field] : rows) {
+            s += "\n  " + pad(name, 18);
+            for (const InpaintingBandLoss& b : ev.inpainting_loss) s += pad(fixed(b.*field, 4), 12);
+        }
+        s += "\n";
     }
     s += "\ntotal " + fixed(ev.seconds, 0) + " s\n";
     return s;

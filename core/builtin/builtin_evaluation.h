@@ -48,6 +48,18 @@ struct BandLoss {
     double mean_log_snr = 0;   // mean ln(alpha_bar / (1 - alpha_bar)) of those t on the model's schedule
 };
 
+// The inpainting UNet's held-out epsilon MSE in one timestep band, measured apart in the hole and
+// around it, once with the picture around the hole as its conditioning (the latent mask and the
+// masked picture's latents, as the pipeline gives them) and once with nothing seen (the whole picture
+// masked, as in its text-only training draws). Around the hole a UNet that reads its conditioning
+// can tell eps from x_t and the clean latent there, so `around` should fall far below
+// `around_unseen`; in the hole, `hole` below `hole_unseen` says it continues what it sees.
+struct InpaintingBandLoss {
+    TimestepBand band;
+    double hole = 0, around = 0;                // with the picture around the hole
+    double hole_unseen = 0, around_unseen = 0;  // with nothing seen
+};
+
 // Epsilon MSE of model.unet on x_t = q_sample(NoiseSchedule(model.sampler.schedule), latents, t, eps)
 // conditioned on model.text_encoder(model.prompt_tokens(caption)).last_hidden_state, and on the
 // empty caption's. `latents`
@@ -58,6 +70,11 @@ std::vector<BandLoss> denoising_loss_by_band(const StableDiffusionModel& model, 
                                              const std::vector<std::string>& captions,
                                              const std::vector<TimestepBand>& bands, uint64_t seed,
                                              int64_t batch = 32);
+
+// The text encoder's last hidden state [N, L, D] for each caption, in batches. Throws
+// std::invalid_argument for no captions, batch < 1 or a model without prompt_tokens.
+at::Tensor caption_contexts(const StableDiffusionModel& model, const std::vector<std::string>& captions,
+                            int64_t batch = 32);
 
 // VAE encoder mean x the model's scaling factor of images [N, 3, H, W] in [-1, 1], in batches.
 at::Tensor encode_latents(const StableDiffusionModel& model, const at::Tensor& images, int64_t batch = 64);
@@ -160,6 +177,7 @@ struct BuiltinEvaluation {
     int64_t loss_images = 0;
     std::vector<ColourResult> colours;             // variant x cfg x prompt, then the references
     std::vector<InpaintingResult> inpainting;      // the surrounding mean, then method x cfg
+    std::vector<InpaintingBandLoss> inpainting_loss;  // the inpainting UNet's, on the evaluated items
     double seconds = 0;
 };
 

@@ -6,9 +6,14 @@
 #include <stdexcept>
 
 #include "core/checkpoint/stable_diffusion_model.h"
+#include "core/diffusion/forward_process.h"
+#include "core/model/autoencoder_kl.h"
+#include "core/model/unet2d_condition.h"
 #include "core/pipeline/inpaint.h"
 #include "core/pipeline/inpaint_unet.h"
 #include "core/pipeline/txt2img.h"
+#include "core/runtime/seeded_noise.h"
+#include "core/schedule/noise_schedule.h"
 
 namespace ds {
 
@@ -77,6 +82,73 @@ at::Tensor repaint_holes(const StableDiffusionModel& model, const at::Tensor& pi
         out.push_back(at::where(pixel_mask > 0.5f, drawn, picture));
     }
     return at::cat(out);
+}
+
+std::vector<InpaintingBandLoss> inpainting_loss_by_band(const StableDiffusionModel& model, const at::Tensor& pictures,
+                                                        const std::vector<std::string>& captions,
+                                                        const at::Tensor& latent_mask,
+                                                        const std::vector<TimestepBand>& bands, uint64_t seed,
+                                                        int64_t batch) {
+    if (!has_inpainting_unet(model)) throw std::invalid_argument("inpainting loss: the model has no inpainting UNet");
+    const int64_t n = pictures.dim() == 4 ? pictures.size(0) : 0;
+    if (n == 0 || pictures.size(1) != 3 || static_cast<int64_t>(captions.size()) != n)
+        throw std::invalid_argument("inpainting loss: N pictures [N, 3, S, S] with N captions");
+    const int64_t factor = model.vae->config().downsample_factor();
+    const int64_t h = pictures.size(2) / factor, w = pictures.size(3) / factor;
+    if (latent_mask.dim() != 4 || latent_mask.size(0) != 1 || latent_mask.size(1) != 1 || latent_mask.size(2) != h ||
+        latent_mask.size(3) != w || pictures.size(2) % factor != 0 || pictures.size(3) % factor != 0)
+        throw std::invalid_argument("inpainting loss: the latent mask must be [1, 1, " + std::to_string(h) + ", " +
+                                    std::to_string(w) + "] for these pictures");
+    if (batch < 1) throw std::invalid_argument("inpainting loss: batch must be at least 1");
+    at::NoGradGuard no_grad;
+    const at::Tensor m = (latent_mask.to(at::kFloat) > 0.5f).to(at::kFloat);
+    const double hole_cells = m.sum().item<double>(), around_cells = static_cast<double>(h * w) - hole_cells;
+    if (hole_cells <= 0 || around_cells <= 0)
+        throw std::invalid_argument("inpainting loss: the mask must have cells both inside and outside the hole");
+
+    const at::Tensor images = pictures.to(at::kFloat) * 2.0 - 1.0;
+    const at::Tensor x0_all = encode_latents(model, images, batch);
+    // The conditioning as inpaint_with_unet builds it, and as training's whole-picture masks do.
+    const at::Tensor masked = encode_latents(model, images * (1 - latent_mask_to_pixels(m, factor)), batch);
+    const at::Tensor seen = at::cat({m.expand({n, 1, h, w}), masked}, 1);
+    const at::Tensor blank = encode_latents(model, at::zeros_like(images.narrow(0, 0, 1)), 1);
+    const at::Tensor unseen = at::cat({at::ones({n, 1, h, w}), blank.expand({n, -1, -1, -1})}, 1);
+    const at::Tensor context = caption_contexts(model, captions, batch);
+    const NoiseSchedule schedule(model.sampler.schedule);
+
+    std::vector<InpaintingBandLoss> out;
+    for (size_t k = 0; k < bands.size(); ++k) {
+        const TimestepBand& band = bands[k];
+        if (band.end > schedule.size())
+            throw std::invalid_argument("timestep band ends at " + std::to_string(band.end) + " but the schedule has " +
+                                        std::to_string(schedule.size()) + " steps");
+        const at::Tensor t_all = at::tensor(band_timesteps(band, n, seed + k), at::kLong);
+        const at::Tensor noise_all = seeded_randn(seed * 7919ULL + 101ULL * (k + 1), x0_all.sizes());
+        double sums[4] = {0, 0, 0, 0};  // hole, around, hole unseen, around unseen
+        for (int64_t s = 0; s < n; s += batch) {
+            const int64_t b = std::min(batch, n - s);
+            const at::Tensor eps = noise_all.narrow(0, s, b), t = t_all.narrow(0, s, b);
+            const at::Tensor xt = q_sample(schedule, x0_all.narrow(0, s, b), t, eps).to(model.device);
+            const at::Tensor td = t.to(model.device);
+            const at::Tensor ctx = context.narrow(0, s, b);
+            for (int u = 0; u < 2; ++u) {
+                const at::Tensor cond = (u == 0 ? seen : unseen).narrow(0, s, b).to(model.device);
+                const at::Tensor pred = model.unet->forward(at::cat({xt, cond}, 1), td, ctx);
+                const at::Tensor err = (pred.to(at::kCPU) - eps).pow(2);
+                sums[2 * u] += (err * m).sum().item<double>();
+                sums[2 * u + 1] += (err * (1 - m)).sum().item<double>();
+            }
+        }
+        const double channels = static_cast<double>(x0_all.size(1)) * static_cast<double>(n);
+        InpaintingBandLoss r;
+        r.band = band;
+        r.hole = sums[0] / (channels * hole_cells);
+        r.around = sums[1] / (channels * around_cells);
+        r.hole_unseen = sums[2] / (channels * hole_cells);
+        r.around_unseen = sums[3] / (channels * around_cells);
+        out.push_back(r);
+    }
+    return out;
 }
 
 }  // namespace ds

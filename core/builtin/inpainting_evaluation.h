@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/builtin/builtin_evaluation.h"
+
 namespace ds {
 
 struct StableDiffusionModel;
@@ -39,5 +41,16 @@ at::Tensor fill_with_surrounding_mean(const at::Tensor& pictures, const at::Tens
 at::Tensor repaint_holes(const StableDiffusionModel& model, const at::Tensor& pictures,
                          const std::vector<std::string>& captions, const std::vector<uint64_t>& seeds,
                          const at::Tensor& latent_mask, const GenerationParams& params);
+
+// The inpainting UNet's held-out epsilon MSE per band (InpaintingBandLoss, builtin_evaluation.h)
+// for pictures [N, 3, S, S] in [0, 1] with their captions, the hole `latent_mask` [1, 1, S/f, S/f]
+// and, per band, the same t and eps as denoising_loss_by_band (from `seed` and the band's index).
+// Throws std::invalid_argument for a model without an inpainting UNet, sizes that do not match, or
+// a mask with no cell inside or none outside.
+std::vector<InpaintingBandLoss> inpainting_loss_by_band(const StableDiffusionModel& model, const at::Tensor& pictures,
+                                                        const std::vector<std::string>& captions,
+                                                        const at::Tensor& latent_mask,
+                                                        const std::vector<TimestepBand>& bands, uint64_t seed,
+                                                        int64_t batch = 32);
 
 }  // namespace ds

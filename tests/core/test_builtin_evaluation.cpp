@@ -446,6 +446,13 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     unet.scores = ds::score_predictions({0, 1}, {0, 1}, ev.categories);
     unet.seconds_per_image = 0.75;
     ev.inpainting.push_back(unet);
+    ds::InpaintingBandLoss il;
+    il.band = {600, 1000};
+    il.hole = 0.0291;
+    il.around = 0.0062;
+    il.hole_unseen = 0.0313;
+    il.around_unseen = 0.0244;
+    ev.inpainting_loss.push_back(il);
     ev.seconds = 99;
 
     const nlohmann::json j = nlohmann::json::parse(ds::builtin_evaluation_json(ev));
@@ -481,10 +488,15 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][1]["cfg"].get<double>(), 5.0);
     EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][1]["accuracy"].get<double>(), 1.0);
     EXPECT_DOUBLE_EQ(j["inpainting"]["methods"][1]["seconds_per_image"].get<double>(), 0.75);
+    ASSERT_EQ(j["inpainting"]["epsilon_mse"]["bands"].size(), 1u);
+    EXPECT_EQ(j["inpainting"]["epsilon_mse"]["bands"][0]["begin"], 600);
+    EXPECT_DOUBLE_EQ(j["inpainting"]["epsilon_mse"]["bands"][0]["around"].get<double>(), 0.0062);
+    EXPECT_DOUBLE_EQ(j["inpainting"]["epsilon_mse"]["bands"][0]["hole_unseen"].get<double>(), 0.0313);
 
     const std::string summary = ds::builtin_evaluation_summary(ev);
     for (const char* text : {"animals", "food", "cosine cfg 5", "[100,300)", "0.2500", "empty caption", "0.5000", "red heart", "match (3/4",
-                             "item art", "2/2", "surrounding-mean", "61.0", "inpaint cfg 5", "42.5", "0.75 s per image"})
+                             "item art", "2/2", "surrounding-mean", "61.0", "inpaint cfg 5", "42.5", "0.75 s per image",
+                             "[600,1000)", "hole, seen", "0.0291", "around, unseen", "0.0244"})
         EXPECT_NE(summary.find(text), std::string::npos) << text << "\n" << summary;
 }
 

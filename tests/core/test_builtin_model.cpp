@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -570,6 +571,41 @@ TEST(ShippedBuiltinModel, RepaintsAHoleFromWhatSurroundsIt) {
         EXPECT_LT(error, grey) << variant;
     }
     EXPECT_THROW(ds::repaint_holes(ds::load_builtin_model({dir, "inpaint", "cpu"}), disc, {"a", "b"}, {1}, latent_mask, p),
+                 std::invalid_argument);
+}
+
+// The inpainting UNet reads its conditioning: around the hole, where x_t and the seen latent give
+// eps away, its loss seeing the picture is well below its loss seeing nothing. The figures are a
+// fixed function of the seed, and a model without an inpainting UNet or a misshapen mask is refused.
+TEST(ShippedBuiltinModel, InpaintingLossIsLowerAroundTheHoleWhenItSeesThePicture) {
+    DS_REQUIRE_SHIPPED_MODEL(dir);
+    const ds::StableDiffusionModel model = ds::load_builtin_model({dir, "inpaint", "cpu"});
+    at::Tensor pictures = at::ones({2, 3, 64, 64});
+    const at::Tensor ys = at::arange(64, at::kFloat).view({64, 1}) - 31.5, xs = at::arange(64, at::kFloat).view({1, 64}) - 31.5;
+    const at::Tensor disc = ((ys * ys + xs * xs) < 26.0 * 26.0).view({1, 64, 64});
+    pictures[0] = at::where(disc, at::tensor({0.87f, 0.18f, 0.27f}).view({3, 1, 1}), pictures[0]);
+    pictures[1] = at::where(disc, at::tensor({0.2f, 0.5f, 0.9f}).view({3, 1, 1}), pictures[1]);
+    const std::vector<std::string> captions{"red heart, twemoji style", "blue circle, noto style"};
+    const at::Tensor hole = ds::centre_hole_latent_mask(16);
+    const std::vector<ds::TimestepBand> bands{{300, 600}, {600, 1000}};
+    const std::vector<ds::InpaintingBandLoss> a = ds::inpainting_loss_by_band(model, pictures, captions, hole, bands, 5);
+    ASSERT_EQ(a.size(), 2u);
+    for (const ds::InpaintingBandLoss& b : a) {
+        std::cout << "[ figures  ] [" << b.band.begin << "," << b.band.end << "): hole " << b.hole << " (unseen "
+                  << b.hole_unseen << "), around " << b.around << " (unseen " << b.around_unseen << ")\n";
+        EXPECT_TRUE(std::isfinite(b.hole) && std::isfinite(b.hole_unseen));
+        EXPECT_LT(b.around, 0.8 * b.around_unseen) << b.band.begin;
+    }
+    const std::vector<ds::InpaintingBandLoss> again = ds::inpainting_loss_by_band(model, pictures, captions, hole, bands, 5);
+    EXPECT_EQ(again[1].hole, a[1].hole);
+    EXPECT_EQ(again[1].around_unseen, a[1].around_unseen);
+    EXPECT_THROW(ds::inpainting_loss_by_band(model, pictures, {"one"}, hole, bands, 5), std::invalid_argument);
+    EXPECT_THROW(ds::inpainting_loss_by_band(model, pictures, captions, ds::centre_hole_latent_mask(8), bands, 5),
+                 std::invalid_argument);
+    EXPECT_THROW(ds::inpainting_loss_by_band(model, pictures, captions, at::ones({1, 1, 16, 16}), bands, 5),
+                 std::invalid_argument);
+    EXPECT_THROW(ds::inpainting_loss_by_band(ds::load_builtin_model({dir, "cosine", "cpu"}), pictures, captions, hole,
+                                             bands, 5),
                  std::invalid_argument);
 }
 
