@@ -58,6 +58,8 @@ ArgParser train_parser() {
         .option("device", "DEV", "cpu, cuda or auto (CUDA when this libtorch has it)", "cpu")
         .option("offset-noise", "X", "unet, inpaint: add X (0..1) times one N(0,1) draw per channel to the noise, so the "
                 "overall colour is learnt from the caption (0.1 as Guttenberg 2023)", "0")
+        .option("around-weight", "W", "inpaint: loss weight (0..1] of the cells the mask leaves visible, against 1 in "
+                "the hole; below 1 trains it to continue the picture into the hole", "1")
         .flag("decoder-only", "vae: train only the decoder; the latents, and the UNets trained on them, stay valid")
         .flag("restart", "start from scratch even when a checkpoint exists");
     return p;
@@ -89,6 +91,7 @@ int run_train(const std::vector<std::string>& args_in) {
     o.restart = p.flag_set("restart");
     o.decoder_only = p.flag_set("decoder-only");
     o.offset_noise = parse_number(p.value("offset-noise"), "--offset-noise");  // the stage checks the range
+    o.around_weight = parse_number(p.value("around-weight"), "--around-weight");
     if (p.has("minutes")) o.time_limit_seconds = 60.0 * parse_positive_double(p.value("minutes"), "--minutes");
     o.device = p.value("device");
     if (p.has("init-from")) o.init_from = p.value("init-from");

@@ -42,6 +42,8 @@ void check_options(const BuiltinTrainOptions& o) {
     if (!(o.learning_rate > 0 && o.learning_rate < 1)) throw std::invalid_argument("--lr must be in (0, 1)");
     if (!(o.offset_noise >= 0 && o.offset_noise <= 1))
         throw std::invalid_argument("--offset-noise must be between 0 and 1");
+    if (!(o.around_weight > 0 && o.around_weight <= 1))
+        throw std::invalid_argument("--around-weight must be in (0, 1]");
 }
 
 // Called once the inputs have been read, so a run refused for bad input leaves no folder behind.
@@ -213,6 +215,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
                 // A latent cell is masked when any of its pixels is (max-pool), as the pipeline maps masks.
                 const at::Tensor latent_mask = at::max_pool2d(mask, {f, f}, {f, f});
                 batch.conditioning = at::cat({latent_mask, masked}, 1);
+                if (o.around_weight < 1) batch.loss_weight = latent_mask + o.around_weight * (1.0 - latent_mask);
             }
         }
         batch.token_ids = tokenizer.encode_batch(b.captions);
@@ -225,6 +228,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
         c.info["scaling_factor"] = std::to_string(scale);
         c.info["batch"] = std::to_string(o.batch);
         c.info["offset_noise"] = std::to_string(o.offset_noise);
+        if (inpainting) c.info["around_weight"] = std::to_string(o.around_weight);
         save_train_checkpoint(ckpt_path, c);
     };
     const int64_t done = run_training_loop(start, loop_options(o, "unet-" + variant + "-loss.csv"), step, save);

@@ -41,6 +41,10 @@ struct BuiltinTrainOptions {
     // unet and inpaint stages: offset noise of this strength in [0, 1] (draw_training_noise), so the
     // UNet takes a picture's overall colour from its caption rather than from the seed's noise.
     double offset_noise = 0.0;
+    // inpaint stage: the loss weight of the latent cells the mask leaves visible, against 1 for the
+    // masked ones, in (0, 1]. Around the mask the conditioning gives eps away, so with 1 the UNet
+    // learns to copy there long before it learns to continue the picture into the hole.
+    double around_weight = 1.0;
     std::vector<std::string> keep_fresh;
     std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
     std::function<void(const TrainingProgress&)> on_progress;

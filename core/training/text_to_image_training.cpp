@@ -69,6 +69,17 @@ at::Tensor predict(const ClipTextModel& text, const UNet2DCondition& unet, const
     return unet.forward(input, t.to(device), context);
 }
 
+// Mean squared error, or its weighted mean over the cells of b.loss_weight when the batch has one.
+at::Tensor epsilon_loss(const TextToImageBatch& b, const at::Tensor& prediction, const at::Tensor& noise) {
+    const at::Tensor error = (prediction - noise).pow(2);
+    if (!b.loss_weight.defined()) return error.mean();
+    const at::Tensor w = b.loss_weight.to(error.device(), at::kFloat);
+    if (w.dim() != 4 || w.size(0) != error.size(0) || w.size(1) != 1 || w.size(2) != error.size(2) ||
+        w.size(3) != error.size(3))
+        throw std::invalid_argument("text-to-image training: the loss weights must be [B, 1, h, w] of the latents");
+    return (error * w).sum() / (w.sum() * static_cast<double>(error.size(1))).clamp_min(1e-12);
+}
+
 }  // namespace
 
 TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double learning_rate, uint64_t noise_seed) {
@@ -80,7 +91,7 @@ TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double le
     const at::Tensor noise = draw_training_noise(x0.sizes(), offset_noise, gen).to(device);
     const at::Tensor xt = q_sample(s_->schedule, x0, t.to(device), noise);
     s_->optimizer.zero_grad();
-    const at::Tensor loss = (predict(s_->text, s_->unet, b, xt, t) - noise).pow(2).mean();
+    const at::Tensor loss = epsilon_loss(b, predict(s_->text, s_->unet, b, xt, t), noise);
     loss.backward();
     s_->optimizer.step(learning_rate);
     s_->ema.set_decay(ema_decay);
@@ -94,11 +105,11 @@ double TextToImageTrainer::loss(const TextToImageBatch& b, const at::Tensor& tim
     const c10::Device device = s_->params.begin()->second.device();
     const at::Tensor eps = noise.to(device, at::kFloat);
     const at::Tensor xt = q_sample(s_->schedule, b.latents.to(device, at::kFloat), timesteps.to(device), eps);
-    if (!use_ema) return (predict(s_->text, s_->unet, b, xt, timesteps) - eps).pow(2).mean().item<double>();
+    if (!use_ema) return epsilon_loss(b, predict(s_->text, s_->unet, b, xt, timesteps), eps).item<double>();
     const auto& shadow = s_->ema.shadow();
     const ClipTextModel text = ClipTextModel::load(s_->text.config(), WeightMap(component(shadow, kText)));
     const UNet2DCondition unet = UNet2DCondition::load(s_->unet.config(), WeightMap(component(shadow, kUnet)));
-    return (predict(text, unet, b, xt, timesteps) - eps).pow(2).mean().item<double>();
+    return epsilon_loss(b, predict(text, unet, b, xt, timesteps), eps).item<double>();
 }
 
 TrainCheckpoint TextToImageTrainer::checkpoint(int64_t step) const {

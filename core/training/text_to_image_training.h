@@ -30,6 +30,9 @@ struct TextToImageBatch {
     at::Tensor latents;       // x0 [B, 4, h, w], already multiplied by the VAE's scaling factor
     at::Tensor token_ids;     // [B, context_length] int64
     at::Tensor conditioning;  // inpainting only: [B, 5, h, w] = mask, masked-image latents; else undefined
+    // Optional [B, 1, h, w] non-negative weights of each latent cell in the loss (the weighted mean of
+    // the squared error); undefined: every element alike.
+    at::Tensor loss_weight;
 };
 
 class TextToImageTrainer {

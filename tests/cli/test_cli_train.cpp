@@ -78,6 +78,12 @@ TEST(CliTrain, UsageErrorsAreOneLineAndWriteNothing) {
          "--offset-noise: 'some' is not a number"},
         {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--offset-noise", "1.5"},
          "--offset-noise must be between 0 and 1"},
+        {{"train", "inpaint", "--data", "emoji.shard", "--work", "w", "--around-weight", "0"},
+         "--around-weight must be in (0, 1]"},
+        {{"train", "inpaint", "--data", "emoji.shard", "--work", "w", "--around-weight", "1.5"},
+         "--around-weight must be in (0, 1]"},
+        {{"train", "inpaint", "--data", "emoji.shard", "--work", "w", "--around-weight", "half"},
+         "--around-weight: 'half' is not a number"},
     };
     for (const auto& [args, expected] : cases) {
         SCOPED_TRACE(args.size() > 1 ? args[1] + " ... " + expected : expected);

@@ -706,6 +706,43 @@ TEST(TextToImageTrainer, AStepDependsOnlyOnItsNoiseSeed) {
     EXPECT_NE(a.step(batch, 1e-3, 6).loss, b.step(batch, 1e-3, 7).loss);
 }
 
+// The loss weights make the loss a weighted mean over latent cells: constant weights change nothing,
+// a sample weighted 0 drops out exactly (each sample's prediction is its own), only the weights'
+// ratios count, and misshapen weights are refused.
+TEST(TextToImageTrainer, LossWeightsGiveTheWeightedMeanOverCells) {
+    const ds::TextToImageTrainer trainer(tiny_text(), tiny_unet(), cosine(), 4);
+    ds::TextToImageBatch batch = tiny_batch();
+    const at::Tensor t = at::tensor(std::vector<int64_t>{150, 650});
+    const at::Tensor noise = ds::seeded_randn(21, {2, 4, 8, 8});
+    const double plain = trainer.loss(batch, t, noise, false);
+    batch.loss_weight = at::full({2, 1, 8, 8}, 2.5);
+    EXPECT_NEAR(trainer.loss(batch, t, noise, false), plain, 1e-6 * plain);
+
+    batch.loss_weight = at::zeros({2, 1, 8, 8});
+    batch.loss_weight[0].fill_(1.0);
+    ds::TextToImageBatch first;
+    first.latents = batch.latents.narrow(0, 0, 1);
+    first.token_ids = batch.token_ids.narrow(0, 0, 1);
+    const double first_only = trainer.loss(first, t.narrow(0, 0, 1), noise.narrow(0, 0, 1), false);
+    EXPECT_NEAR(trainer.loss(batch, t, noise, false), first_only, 1e-5 * first_only);
+    EXPECT_GT(std::abs(first_only - plain), 1e-3 * plain) << "the two samples' losses should differ";
+
+    // The left half of every picture: weights 1 and 4 there give the same mean, and it differs from
+    // the whole picture's.
+    at::Tensor left = at::zeros({2, 1, 8, 8});
+    left.narrow(3, 0, 4).fill_(1.0);
+    batch.loss_weight = left;
+    const double left_loss = trainer.loss(batch, t, noise, false);
+    batch.loss_weight = left * 4.0;
+    EXPECT_NEAR(trainer.loss(batch, t, noise, false), left_loss, 1e-6 * left_loss);
+    EXPECT_GT(std::abs(left_loss - plain), 1e-4 * plain);
+
+    batch.loss_weight = at::ones({2, 4, 8, 8});
+    EXPECT_THROW(trainer.loss(batch, t, noise, false), std::invalid_argument);
+    batch.loss_weight = at::ones({1, 1, 8, 8});
+    EXPECT_THROW(trainer.loss(batch, t, noise, false), std::invalid_argument);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Training checkpoints
 
