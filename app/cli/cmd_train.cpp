@@ -60,6 +60,8 @@ ArgParser train_parser() {
                 "overall colour is learnt from the caption (0.1 as Guttenberg 2023)", "0")
         .option("around-weight", "W", "inpaint: loss weight (0..1] of the cells the mask leaves visible, against 1 in "
                 "the hole; below 1 trains it to continue the picture into the hole", "1")
+        .option("min-snr", "G", "unet, inpaint: weight each sample's loss by min(SNR, G) / SNR (Min-SNR, Hang et al. "
+                "2023; 5 in the paper), so the nearly clean steps do not drown the rest; 0: off", "0")
         .flag("decoder-only", "vae: train only the decoder; the latents, and the UNets trained on them, stay valid")
         .flag("restart", "start from scratch even when a checkpoint exists");
     return p;
@@ -92,6 +94,7 @@ int run_train(const std::vector<std::string>& args_in) {
     o.decoder_only = p.flag_set("decoder-only");
     o.offset_noise = parse_number(p.value("offset-noise"), "--offset-noise");  // the stage checks the range
     o.around_weight = parse_number(p.value("around-weight"), "--around-weight");
+    o.min_snr_gamma = parse_number(p.value("min-snr"), "--min-snr");
     if (p.has("minutes")) o.time_limit_seconds = 60.0 * parse_positive_double(p.value("minutes"), "--minutes");
     o.device = p.value("device");
     if (p.has("init-from")) o.init_from = p.value("init-from");

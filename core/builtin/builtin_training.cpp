@@ -44,6 +44,8 @@ void check_options(const BuiltinTrainOptions& o) {
         throw std::invalid_argument("--offset-noise must be between 0 and 1");
     if (!(o.around_weight > 0 && o.around_weight <= 1))
         throw std::invalid_argument("--around-weight must be in (0, 1]");
+    if (!(o.min_snr_gamma >= 0 && o.min_snr_gamma <= 1000))
+        throw std::invalid_argument("--min-snr must be between 0 (off) and 1000");
 }
 
 // Called once the inputs have been read, so a run refused for bad input leaves no folder behind.
@@ -169,6 +171,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
     schedule.kind = inpainting ? ScheduleKind::Cosine : o.schedule;
     TextToImageTrainer trainer(config.text_encoder, unet_config, schedule, o.seed, AdamWOptions{}, device);
     trainer.offset_noise = o.offset_noise;
+    trainer.min_snr_gamma = o.min_snr_gamma;
     int64_t start = 0;
     if (!o.restart && fs::exists(ckpt_path)) {
         const TrainCheckpoint c = load_train_checkpoint(ckpt_path);
@@ -229,6 +232,7 @@ void run_text_to_image(const BuiltinTrainOptions& o, bool inpainting) {
         c.info["batch"] = std::to_string(o.batch);
         c.info["offset_noise"] = std::to_string(o.offset_noise);
         if (inpainting) c.info["around_weight"] = std::to_string(o.around_weight);
+        c.info["min_snr_gamma"] = std::to_string(o.min_snr_gamma);
         save_train_checkpoint(ckpt_path, c);
     };
     const int64_t done = run_training_loop(start, loop_options(o, "unet-" + variant + "-loss.csv"), step, save);

@@ -45,6 +45,8 @@ struct BuiltinTrainOptions {
     // masked ones, in (0, 1]. Around the mask the conditioning gives eps away, so with 1 the UNet
     // learns to copy there long before it learns to continue the picture into the hole.
     double around_weight = 1.0;
+    // unet and inpaint stages: > 0 weights each sample's loss by Min-SNR-gamma (TextToImageTrainer).
+    double min_snr_gamma = 0.0;
     std::vector<std::string> keep_fresh;
     std::function<void(const std::string&)> log;  // one line per event (resuming, saved, ...)
     std::function<void(const TrainingProgress&)> on_progress;

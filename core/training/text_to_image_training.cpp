@@ -58,6 +58,16 @@ TextToImageTrainer::TextToImageTrainer(const ClipTextConfig& text_config, const 
 
 TextToImageTrainer::~TextToImageTrainer() = default;
 
+at::Tensor min_snr_weights(const NoiseSchedule& schedule, const at::Tensor& timesteps, double gamma) {
+    if (!(gamma > 0)) throw std::invalid_argument("min_snr_weights: gamma must be positive");
+    const at::Tensor t = timesteps.to(at::kCPU, at::kLong);
+    if (t.numel() > 0 && (t.min().item<int64_t>() < 0 || t.max().item<int64_t>() >= schedule.size()))
+        throw std::invalid_argument("min_snr_weights: a timestep is outside the schedule");
+    const at::Tensor alpha_bar = at::tensor(schedule.alphas_cumprod(), at::kDouble).index_select(0, t.flatten());
+    const at::Tensor snr = alpha_bar / (1.0 - alpha_bar);
+    return (snr.clamp_max(gamma) / snr).to(at::kFloat);
+}
+
 namespace {
 
 // Everything on the device of x_t (the weights' device).
@@ -69,9 +79,12 @@ at::Tensor predict(const ClipTextModel& text, const UNet2DCondition& unet, const
     return unet.forward(input, t.to(device), context);
 }
 
-// Mean squared error, or its weighted mean over the cells of b.loss_weight when the batch has one.
-at::Tensor epsilon_loss(const TextToImageBatch& b, const at::Tensor& prediction, const at::Tensor& noise) {
-    const at::Tensor error = (prediction - noise).pow(2);
+// Mean squared error, or its weighted mean over the cells of b.loss_weight when the batch has one;
+// `sample_weight` [B], when defined, scales each sample's squared error.
+at::Tensor epsilon_loss(const TextToImageBatch& b, const at::Tensor& prediction, const at::Tensor& noise,
+                        const at::Tensor& sample_weight = {}) {
+    at::Tensor error = (prediction - noise).pow(2);
+    if (sample_weight.defined()) error = error * sample_weight.to(error.device(), at::kFloat).view({-1, 1, 1, 1});
     if (!b.loss_weight.defined()) return error.mean();
     const at::Tensor w = b.loss_weight.to(error.device(), at::kFloat);
     if (w.dim() != 4 || w.size(0) != error.size(0) || w.size(1) != 1 || w.size(2) != error.size(2) ||
@@ -90,8 +103,9 @@ TrainingStepResult TextToImageTrainer::step(const TextToImageBatch& b, double le
     const at::Tensor t = at::randint(0, s_->schedule.size(), {x0.size(0)}, gen, at::TensorOptions().dtype(at::kLong));
     const at::Tensor noise = draw_training_noise(x0.sizes(), offset_noise, gen).to(device);
     const at::Tensor xt = q_sample(s_->schedule, x0, t.to(device), noise);
+    const at::Tensor sample_weight = min_snr_gamma > 0 ? min_snr_weights(s_->schedule, t, min_snr_gamma) : at::Tensor();
     s_->optimizer.zero_grad();
-    const at::Tensor loss = epsilon_loss(b, predict(s_->text, s_->unet, b, xt, t), noise);
+    const at::Tensor loss = epsilon_loss(b, predict(s_->text, s_->unet, b, xt, t), noise, sample_weight);
     loss.backward();
     s_->optimizer.step(learning_rate);
     s_->ema.set_decay(ema_decay);

@@ -35,6 +35,11 @@ struct TextToImageBatch {
     at::Tensor loss_weight;
 };
 
+// Min-SNR-gamma weights of eps-prediction losses at `timesteps` (Hang et al. 2023, eq. 7):
+// min(SNR(t), gamma) / SNR(t) with SNR = alpha_bar / (1 - alpha_bar); 1 wherever SNR <= gamma.
+// [N] float. Throws std::invalid_argument for gamma <= 0 or a timestep outside the schedule.
+at::Tensor min_snr_weights(const NoiseSchedule& schedule, const at::Tensor& timesteps, double gamma);
+
 class TextToImageTrainer {
 public:
     TextToImageTrainer(const ClipTextConfig& text_config, const UNetConfig& unet_config,
@@ -51,6 +56,11 @@ public:
     double ema_decay = 0.999;
     // > 0: train with offset noise of this strength (draw_training_noise, forward_process.h).
     double offset_noise = 0.0;
+    // > 0: Min-SNR-gamma loss weighting (Hang et al. 2023, eq. 7 for eps-prediction): each sample's
+    // loss is scaled by min(SNR(t), gamma) / SNR(t), so the low-noise steps, where the eps loss is
+    // largest but says least about what the picture shows, no longer drown the rest. loss() stays
+    // the plain eps MSE.
+    double min_snr_gamma = 0.0;
 
     TrainCheckpoint checkpoint(int64_t step) const;
     void restore(const TrainCheckpoint& checkpoint);

@@ -84,6 +84,8 @@ TEST(CliTrain, UsageErrorsAreOneLineAndWriteNothing) {
          "--around-weight must be in (0, 1]"},
         {{"train", "inpaint", "--data", "emoji.shard", "--work", "w", "--around-weight", "half"},
          "--around-weight: 'half' is not a number"},
+        {{"train", "unet", "--data", "emoji.shard", "--work", "w", "--min-snr", "-1"},
+         "--min-snr must be between 0 (off) and 1000"},
     };
     for (const auto& [args, expected] : cases) {
         SCOPED_TRACE(args.size() > 1 ? args[1] + " ... " + expected : expected);

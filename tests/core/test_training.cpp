@@ -743,6 +743,35 @@ TEST(TextToImageTrainer, LossWeightsGiveTheWeightedMeanOverCells) {
     EXPECT_THROW(trainer.loss(batch, t, noise, false), std::invalid_argument);
 }
 
+// Min-SNR-gamma: weight 1 where SNR(t) <= gamma, gamma / SNR(t) above, so it never rises as t
+// falls; a trainer with it weights each sample's loss by exactly that.
+TEST(TextToImageTrainer, MinSnrWeightsCapTheLowNoiseSteps) {
+    const ds::NoiseSchedule schedule(cosine());
+    const at::Tensor t = at::arange(1000, at::kLong);
+    const at::Tensor w = ds::min_snr_weights(schedule, t, 5.0);
+    ASSERT_EQ(w.sizes(), (std::vector<int64_t>{1000}));
+    for (int k : {0, 10, 100, 250, 400, 700, 999}) {
+        const double snr = schedule.snr(k);
+        EXPECT_NEAR(w[k].item<float>(), snr <= 5.0 ? 1.0 : 5.0 / snr, 1e-6) << k;
+    }
+    EXPECT_LT(w[0].item<float>(), 1e-3f);
+    EXPECT_EQ(w[999].item<float>(), 1.0f);
+    EXPECT_TRUE(at::all(w.narrow(0, 1, 999) >= w.narrow(0, 0, 999)).item<bool>()) << "rises as t falls";
+    EXPECT_THROW(ds::min_snr_weights(schedule, t, 0.0), std::invalid_argument);
+    EXPECT_THROW(ds::min_snr_weights(schedule, at::tensor(std::vector<int64_t>{1000}), 5.0), std::invalid_argument);
+
+    // One step with and without: the same t and noise (from the seed), so the weighted loss is the
+    // plain per-sample losses times those weights; a gamma above every sampled SNR changes nothing.
+    ds::TextToImageTrainer plain(tiny_text(), tiny_unet(), cosine(), 4), capped(tiny_text(), tiny_unet(), cosine(), 4),
+        loose(tiny_text(), tiny_unet(), cosine(), 4);
+    capped.min_snr_gamma = 1e-3;
+    loose.min_snr_gamma = 1e9;
+    const ds::TextToImageBatch batch = tiny_batch();
+    const double p = plain.step(batch, 1e-3, 77).loss;
+    EXPECT_LT(capped.step(batch, 1e-3, 77).loss, 0.5 * p);
+    EXPECT_NEAR(loose.step(batch, 1e-3, 77).loss, p, 1e-6 * p);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Training checkpoints
 
