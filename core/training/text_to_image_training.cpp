@@ -65,7 +65,8 @@ at::Tensor min_snr_weights(const NoiseSchedule& schedule, const at::Tensor& time
         throw std::invalid_argument("min_snr_weights: a timestep is outside the schedule");
     const at::Tensor alpha_bar = at::tensor(schedule.alphas_cumprod(), at::kDouble).index_select(0, t.flatten());
     const at::Tensor snr = alpha_bar / (1.0 - alpha_bar);
-    return (snr.clamp_max(gamma) / snr).to(at::kFloat);
+    // SNR 0 (a zero-terminal-SNR schedule's last step) is below any gamma: weight 1, not 0 / 0.
+    return at::where(snr <= gamma, at::ones_like(snr), gamma / snr).to(at::kFloat);
 }
 
 namespace {

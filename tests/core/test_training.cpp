@@ -757,6 +757,11 @@ TEST(TextToImageTrainer, MinSnrWeightsCapTheLowNoiseSteps) {
     EXPECT_LT(w[0].item<float>(), 1e-3f);
     EXPECT_EQ(w[999].item<float>(), 1.0f);
     EXPECT_TRUE(at::all(w.narrow(0, 1, 999) >= w.narrow(0, 0, 999)).item<bool>()) << "rises as t falls";
+    ds::ScheduleConfig zero_terminal = cosine();
+    zero_terminal.zero_terminal_snr = true;
+    const ds::NoiseSchedule zt(zero_terminal);
+    ASSERT_EQ(zt.alphas_cumprod().back(), 0.0);
+    EXPECT_EQ(ds::min_snr_weights(zt, at::tensor(std::vector<int64_t>{999}), 5.0)[0].item<float>(), 1.0f);
     EXPECT_THROW(ds::min_snr_weights(schedule, t, 0.0), std::invalid_argument);
     EXPECT_THROW(ds::min_snr_weights(schedule, at::tensor(std::vector<int64_t>{1000}), 5.0), std::invalid_argument);
 
