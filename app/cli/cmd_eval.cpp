@@ -41,7 +41,8 @@ ArgParser eval_parser() {
                 "  3. held-out epsilon MSE per timestep band, each variant on its own schedule;\n"
                 "  4. colour check: 'red/blue/green/yellow heart' -> mean colour of the drawn pixels;\n"
                 "  5. inpainting: the centre hole of those captions' own art repainted by the inpainting UNet\n"
-                "     and by the cosine UNet with latent blending; the error in the hole.\n"
+                "     and by the cosine UNet with latent blending; the error in the hole; and the inpainting\n"
+                "     UNet's epsilon MSE in and around the hole, seeing the picture and seeing nothing.\n"
                 "Image i uses seed S + its shard index, so `generate --prompt CAPTION --seed N` redraws it.\n"
                 "The work is many small tensor operations: on a machine shared with other jobs, DS_THREADS=1\n"
                 "is much faster than competing for every core.");

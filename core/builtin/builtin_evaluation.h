@@ -5,7 +5,8 @@
 //   2. text-to-image from held-out captions, every category, judged by that classifier;
 //   3. held-out epsilon MSE per timestep band, each variant on its own training schedule;
 //   4. a colour check: "red/blue/green/yellow heart" -> the mean colour of the drawn pixels;
-//   5. inpainting: a hole in the evaluated captions' own art repainted (inpainting_evaluation.h).
+//   5. inpainting: a hole in the evaluated captions' own art repainted, and the inpainting UNet's
+//      epsilon MSE in and around the hole (inpainting_evaluation.h).
 // Everything is a fixed function of the options (seeds included), so a rerun gives the same figures.
 #include <ATen/core/Tensor.h>
 

@@ -4,7 +4,8 @@
 // the hole against the original art says how well a method continues what it sees around it.
 // Three methods are compared: the inpainting UNet (9 input channels), a text-to-image UNet with
 // latent blending (inpaint.h), and, as the floor any model must beat, the hole filled with the mean
-// colour around it.
+// colour around it. The inpainting UNet's denoising loss in and around the hole, seeing the picture
+// or not, says whether it uses what it sees at all.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
