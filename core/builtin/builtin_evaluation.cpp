@@ -222,6 +222,18 @@ at::Tensor encode_latents(const StableDiffusionModel& model, const at::Tensor& i
     return at::cat(parts);
 }
 
+BandDraw draw_band(const NoiseSchedule& schedule, const TimestepBand& band, size_t index, int64_t count,
+                   uint64_t seed, at::IntArrayRef shape) {
+    BandDraw d;
+    d.timesteps = band_timesteps(band, count, seed + index);
+    if (band.end > schedule.size())
+        throw std::invalid_argument("timestep band ends at " + std::to_string(band.end) + " but the schedule has " +
+                                    std::to_string(schedule.size()) + " steps");
+    d.t = at::tensor(d.timesteps, at::kLong);
+    d.noise = seeded_randn(seed * 7919ULL + 101ULL * (index + 1), shape);
+    return d;
+}
+
 at::Tensor caption_contexts(const StableDiffusionModel& model, const std::vector<std::string>& captions, int64_t batch) {
     if (!model.prompt_tokens) throw std::invalid_argument("caption contexts: the model has no prompt_tokens");
     if (captions.empty() || batch < 1) throw std::invalid_argument("caption contexts: need captions and a batch of at least 1");
@@ -257,12 +269,10 @@ std::vector<BandLoss> denoising_loss_by_band(const StableDiffusionModel& model, 
     std::vector<BandLoss> out;
     for (size_t k = 0; k < bands.size(); ++k) {
         const TimestepBand& band = bands[k];
-        const std::vector<int64_t> ts = band_timesteps(band, n, seed + k);
-        if (band.end > schedule.size())
-            throw std::invalid_argument("timestep band ends at " + std::to_string(band.end) + " but the schedule has " +
-                                        std::to_string(schedule.size()) + " steps");
-        const at::Tensor t_all = at::tensor(ts, at::kLong);
-        const at::Tensor noise_all = seeded_randn(seed * 7919ULL + 101ULL * (k + 1), x0_all.sizes());
+        const BandDraw draw = draw_band(schedule, band, k, n, seed, x0_all.sizes());
+        const std::vector<int64_t>& ts = draw.timesteps;
+        const at::Tensor& t_all = draw.t;
+        const at::Tensor& noise_all = draw.noise;
         double sum = 0, sum_unconditional = 0;
         for (int64_t s = 0; s < n; s += batch) {
             const int64_t b = std::min(batch, n - s);

@@ -38,6 +38,19 @@ std::vector<TimestepBand> default_timestep_bands();
 // Throws std::invalid_argument for an empty band or one outside [0, 1000].
 std::vector<int64_t> band_timesteps(const TimestepBand& band, int64_t count, uint64_t seed);
 
+class NoiseSchedule;
+
+// What a band's loss is measured on: `count` timesteps (band_timesteps with seed + index) and the
+// noise of that band (seeded from `seed` and index), so every measurement of band `index` with
+// one seed sees the same (t, eps). Throws std::invalid_argument for a band past the schedule's end.
+struct BandDraw {
+    std::vector<int64_t> timesteps;
+    at::Tensor t;      // the timesteps as int64 [count]
+    at::Tensor noise;  // N(0, 1) of `shape`
+};
+BandDraw draw_band(const NoiseSchedule& schedule, const TimestepBand& band, size_t index, int64_t count,
+                   uint64_t seed, at::IntArrayRef shape);
+
 struct BandLoss {
     TimestepBand band;
     double loss = 0;       // mean over samples and latent elements of (eps_pred - eps)^2

@@ -12,7 +12,6 @@
 #include "core/pipeline/inpaint.h"
 #include "core/pipeline/inpaint_unet.h"
 #include "core/pipeline/txt2img.h"
-#include "core/runtime/seeded_noise.h"
 #include "core/schedule/noise_schedule.h"
 
 namespace ds {
@@ -119,11 +118,9 @@ std::vector<InpaintingBandLoss> inpainting_loss_by_band(const StableDiffusionMod
     std::vector<InpaintingBandLoss> out;
     for (size_t k = 0; k < bands.size(); ++k) {
         const TimestepBand& band = bands[k];
-        if (band.end > schedule.size())
-            throw std::invalid_argument("timestep band ends at " + std::to_string(band.end) + " but the schedule has " +
-                                        std::to_string(schedule.size()) + " steps");
-        const at::Tensor t_all = at::tensor(band_timesteps(band, n, seed + k), at::kLong);
-        const at::Tensor noise_all = seeded_randn(seed * 7919ULL + 101ULL * (k + 1), x0_all.sizes());
+        const BandDraw draw = draw_band(schedule, band, k, n, seed, x0_all.sizes());
+        const at::Tensor& t_all = draw.t;
+        const at::Tensor& noise_all = draw.noise;
         double sums[4] = {0, 0, 0, 0};  // hole, around, hole unseen, around unseen
         for (int64_t s = 0; s < n; s += batch) {
             const int64_t b = std::min(batch, n - s);
