@@ -43,20 +43,23 @@ ArgParser eval_parser() {
                 "  5. inpainting: the centre hole of those captions' own art repainted by the inpainting UNet\n"
                 "     and by the cosine UNet with latent blending; the error in the hole; and the inpainting\n"
                 "     UNet's epsilon MSE in and around the hole, seeing the picture and seeing nothing.\n"
+                "--split training takes the captions and loss pictures of steps 2, 3 and 5 from the training\n"
+                "split instead: if they score no better than held-out ones, the model is underfitting.\n"
                 "Image i uses seed S + its shard index, so `generate --prompt CAPTION --seed N` redraws it.\n"
                 "The work is many small tensor operations: on a machine shared with other jobs, DS_THREADS=1\n"
                 "is much faster than competing for every core.");
     p.option("data", "SHARD", "the emoji shard", "data/emoji/emoji-64.shard")
         .option("model-dir", "DIR", "the built-in model folder (default: $DS_BUILTIN_MODEL_DIR or resources)")
         .option("work", "DIR", "folder for the cached classifier", "data/eval")
-        .option("per-category", "N", "held-out captions per category", "8")
+        .option("per-category", "N", "captions per category", "8")
         .option("steps", "N", "denoising steps", "25")
         .option("cfg", "S[,S...]", "classifier-free guidance scale(s); the best is reported", "5")
         .option("sampler", "NAME", "sampler for the generated images", "euler-a")
         .option("seed", "S", "base seed of the generated images and of the loss noise", "1")
-        .option("caption", "STYLE", "held-out caption style: minimal (name, set, background) or full", "minimal")
+        .option("caption", "STYLE", "caption style: minimal (name, set, background) or full", "minimal")
+        .option("split", "SPLIT", "where the captions and loss pictures come from: held-out or training", "held-out")
         .option("colour-seeds", "N", "images per colour-check prompt (0: skip the check)", "4")
-        .option("loss-images", "N", "held-out images for the denoising loss (0: all)", "0")
+        .option("loss-images", "N", "images for the denoising loss (0: all)", "0")
         .option("classifier-steps", "N", "training steps of the classifier", "3000")
         .flag("no-inpainting", "skip step 5")
         .option("json", "FILE", "write every figure as JSON")
@@ -93,6 +96,10 @@ int run_eval(const std::vector<std::string>& args) {
     if (caption == "minimal") o.caption_style = CaptionStyle::Minimal;
     else if (caption == "full") o.caption_style = CaptionStyle::Full;
     else throw UsageError("--caption must be minimal or full, got '" + caption + "'");
+    const std::string split = p.value("split");
+    if (split == "held-out") o.split = EvaluationSplit::HeldOut;
+    else if (split == "training") o.split = EvaluationSplit::Training;
+    else throw UsageError("--split must be held-out or training, got '" + split + "'");
     o.colour_seeds = parse_at_least(p.value("colour-seeds"), "--colour-seeds", 0);
     o.loss_images = parse_at_least(p.value("loss-images"), "--loss-images", 0);
     o.classifier.steps = parse_at_least(p.value("classifier-steps"), "--classifier-steps", 1);

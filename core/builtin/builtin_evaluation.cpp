@@ -111,32 +111,7 @@ void write_grid(const std::string& dir, const std::string& name,
     write_image((fs::path(dir) / name).string(), labelled_grid(rows));
 }
 
-struct Item {
-    int64_t index;     // in the shard
-    int64_t label;     // category index
-    std::string caption;
-};
-
-// Up to n held-out records per category, spread evenly over the category's held-out list (its
-// first records are one emoji's skin tones), in category order.
-std::vector<Item> evaluation_items(const EmojiShard& shard, const std::vector<std::string>& categories, int n,
-                                   CaptionStyle style) {
-    std::vector<Item> items;
-    const std::vector<int64_t> held = split_indices(shard, true);
-    for (size_t c = 0; c < categories.size(); ++c) {
-        std::vector<int64_t> mine;
-        for (int64_t i : held)
-            if (shard.records[static_cast<size_t>(i)].category == categories[c]) mine.push_back(i);
-        const auto m = std::min<int64_t>(n, static_cast<int64_t>(mine.size()));
-        for (int64_t k = 0; k < m; ++k) {
-            const int64_t i = mine[static_cast<size_t>(k * static_cast<int64_t>(mine.size()) / m)];
-            items.push_back({i, static_cast<int64_t>(c), emoji_caption(shard.records[static_cast<size_t>(i)], "white", style)});
-        }
-    }
-    return items;
-}
-
-std::vector<std::pair<std::string, at::Tensor>> rows_by_category(const std::vector<Item>& items,
+std::vector<std::pair<std::string, at::Tensor>> rows_by_category(const std::vector<EvaluationItem>& items,
                                                                  const std::vector<std::string>& categories,
                                                                  const at::Tensor& images) {
     std::vector<std::pair<std::string, at::Tensor>> rows;
@@ -195,6 +170,29 @@ std::string colour_word(const std::string& prompt) { return prompt.substr(0, pro
 std::string with_background(const std::string& prompt) { return prompt + ", on a white background"; }
 
 }  // namespace
+
+// ---- the evaluated items ----
+
+const char* evaluation_split_name(EvaluationSplit split) {
+    return split == EvaluationSplit::Training ? "training" : "held-out";
+}
+
+std::vector<EvaluationItem> evaluation_items(const EmojiShard& shard, const std::vector<std::string>& categories,
+                                             int n, CaptionStyle style, EvaluationSplit split) {
+    std::vector<EvaluationItem> items;
+    const std::vector<int64_t> pool = split_indices(shard, split == EvaluationSplit::HeldOut);
+    for (size_t c = 0; c < categories.size(); ++c) {
+        std::vector<int64_t> mine;
+        for (int64_t i : pool)
+            if (shard.records[static_cast<size_t>(i)].category == categories[c]) mine.push_back(i);
+        const auto m = std::min<int64_t>(n, static_cast<int64_t>(mine.size()));
+        for (int64_t k = 0; k < m; ++k) {
+            const int64_t i = mine[static_cast<size_t>(k * static_cast<int64_t>(mine.size()) / m)];
+            items.push_back({i, static_cast<int64_t>(c), emoji_caption(shard.records[static_cast<size_t>(i)], "white", style)});
+        }
+    }
+    return items;
+}
 
 // ---- denoising loss ----
 
@@ -462,10 +460,11 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             fixed(ev.classifier.held_out_palette.accuracy(), 3) + " on colours");
     }
 
-    // 2. The items: held-out captions per category.
-    const std::vector<Item> items = evaluation_items(shard, ev.categories, o.per_category, o.caption_style);
+    // 2. The items: captions of the split per category.
+    const std::vector<EvaluationItem> items =
+        evaluation_items(shard, ev.categories, o.per_category, o.caption_style, o.split);
     std::vector<int64_t> item_truth, item_indices;
-    for (const Item& it : items) {
+    for (const EvaluationItem& it : items) {
         ev.captions.push_back(it.caption);
         item_truth.push_back(it.label);
         item_indices.push_back(it.index);
@@ -478,12 +477,13 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
         if (!o.images_dir.empty()) write_grid(o.images_dir, "eval-real.png", rows_by_category(items, ev.categories, real));
     }
 
-    // 3. The loss set: held-out art on white with its captions (all, or evenly spread).
-    std::vector<int64_t> loss_indices = held;
-    if (o.loss_images > 0 && o.loss_images < static_cast<int64_t>(held.size())) {
+    // 3. The loss set: the split's art on white with its captions (all, or evenly spread).
+    const std::vector<int64_t> loss_pool = o.split == EvaluationSplit::HeldOut ? held : split_indices(shard, false);
+    std::vector<int64_t> loss_indices = loss_pool;
+    if (o.loss_images > 0 && o.loss_images < static_cast<int64_t>(loss_pool.size())) {
         loss_indices.clear();
         for (int64_t k = 0; k < o.loss_images; ++k)
-            loss_indices.push_back(held[static_cast<size_t>(k * static_cast<int64_t>(held.size()) / o.loss_images)]);
+            loss_indices.push_back(loss_pool[static_cast<size_t>(k * static_cast<int64_t>(loss_pool.size()) / o.loss_images)]);
     }
     std::vector<std::string> loss_captions;
     for (int64_t i : loss_indices) loss_captions.push_back(emoji_caption(shard.records[static_cast<size_t>(i)], "white", o.caption_style));
@@ -506,7 +506,7 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
         vl.variant = variant;
         vl.schedule = schedule_kind_name(model.sampler.schedule.kind);
         vl.bands = denoising_loss_by_band(model, loss_latents, loss_captions, o.bands, o.seed);
-        std::string line = variant + ": held-out eps MSE (empty caption)";
+        std::string line = variant + ": " + evaluation_split_name(o.split) + " eps MSE (empty caption)";
         for (const BandLoss& b : vl.bands)
             line += " [" + std::to_string(b.band.begin) + "," + std::to_string(b.band.end) + ") " + fixed(b.loss, 4) +
                     " (" + fixed(b.unconditional_loss, 4) + ")";
@@ -724,6 +724,7 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
                     {"sampler", o.sampler},
                     {"seed", o.seed},
                     {"caption_style", caption_style_name(o.caption_style)},
+                    {"split", evaluation_split_name(o.split)},
                     {"caption_background", "white"},
                     {"colour_seeds", o.colour_seeds},
                     {"timestep_bands", bands}};
@@ -787,7 +788,7 @@ std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
     const BuiltinEvaluationOptions& o = ev.options;
     const double chance = ev.categories.empty() ? 0.0 : 1.0 / static_cast<double>(ev.categories.size());
     std::string s = "built-in model " + ev.model_dir + " (" + std::to_string(ev.variants.size()) + " variant" +
-                    (ev.variants.size() == 1 ? "" : "s") + "), " + std::to_string(ev.captions.size()) + " held-out " +
+                    (ev.variants.size() == 1 ? "" : "s") + "), " + std::to_string(ev.captions.size()) + " " + evaluation_split_name(o.split) + " " +
                     caption_style_name(o.caption_style) + " captions on white, " + std::to_string(o.steps) + " steps " +
                     o.sampler + ", seed " + std::to_string(o.seed) + "\n\n";
     const ClassifierEvaluation& c = ev.classifier;
@@ -798,7 +799,9 @@ std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
          fixed(c.held_out_palette.balanced_accuracy(), 3) + "); chance " + fixed(chance, 3) + "\n\n";
 
     s += "category accuracy of generated images (judged by the classifier; 'held-out art': all of it, 'item art':\n"
-         "the evaluated captions' own pictures, the ceiling for the generated ones):\n  " + pad("category", 22) +
+         "the evaluated captions' own pictures, the ceiling for the generated ones" +
+         std::string(o.split == EvaluationSplit::Training ? "; training captions: the judge learnt that art" : "") +
+         "):\n  " + pad("category", 22) +
          pad("held-out art", 14) + pad("item art", 10);
     for (const GenerationEvaluation& g : ev.generation) s += pad(g.variant + " cfg " + short_number(g.cfg), 16);
     s += "\n";
@@ -818,7 +821,7 @@ std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
     for (const auto& [variant, cfg] : ev.best_cfg) s += " " + variant + " " + short_number(cfg);
     s += "\n\n";
 
-    s += "held-out epsilon MSE per timestep band (" + std::to_string(ev.loss_images) + " images):\n  " + pad("", 18);
+    s += std::string(evaluation_split_name(o.split)) + " epsilon MSE per timestep band (" + std::to_string(ev.loss_images) + " images):\n  " + pad("", 18);
     for (const TimestepBand& b : o.bands) s += pad("[" + std::to_string(b.begin) + "," + std::to_string(b.end) + ")", 12);
     s += "\n";
     for (const VariantLoss& v : ev.losses) {

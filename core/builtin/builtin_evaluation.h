@@ -111,20 +111,40 @@ bool colour_matches(const std::string& word, const ColourStats& stats);
 
 // ---- the whole evaluation ----
 
+// Where the evaluated captions (steps 2 and 5) and the loss pictures (step 3) come from. Held-out
+// is the measure of the model. Training shows how well it fits what it was trained on: if its
+// training captions score no better than the held-out ones, it is underfitting, not failing to
+// generalise (the judge was trained on that art too, so its ceiling there is higher).
+enum class EvaluationSplit { HeldOut, Training };
+const char* evaluation_split_name(EvaluationSplit split);  // "held-out", "training"
+
+// One evaluated caption: a shard record of the split, its category's index and its caption on white.
+struct EvaluationItem {
+    int64_t index;  // in the shard
+    int64_t label;  // index into categories
+    std::string caption;
+};
+// Up to n records per category from `split`, spread evenly over the category's list in that split
+// (its first records are one emoji's skin tones), in category order. Records whose category is not
+// in `categories` are left out.
+std::vector<EvaluationItem> evaluation_items(const EmojiShard& shard, const std::vector<std::string>& categories,
+                                             int n, CaptionStyle style, EvaluationSplit split);
+
 struct BuiltinEvaluationOptions {
     std::string shard_path = "data/emoji/emoji-64.shard";
     std::string model_dir;                // "" = find_builtin_model_dir()
     std::string work_dir = "data/eval";   // the classifier cache (created when missing)
-    int per_category = 8;                 // held-out records per category (fewer when there are fewer)
+    int per_category = 8;                 // records of `split` per category (fewer when there are fewer)
     int steps = 25;
     std::vector<double> cfg_scales{5.0};  // generation runs at each; the best is reported
     std::string sampler = "euler-a";
     uint64_t seed = 1;                    // item i's image uses seed + its shard index
     CaptionStyle caption_style = CaptionStyle::Minimal;
+    EvaluationSplit split = EvaluationSplit::HeldOut;
     std::vector<std::string> colour_prompts{"red heart", "blue heart", "green heart", "yellow heart"};
     int colour_seeds = 4;                 // images per colour prompt (seeds seed .. seed + n - 1); 0 = no check
     std::vector<TimestepBand> bands = default_timestep_bands();
-    int64_t loss_images = 0;              // held-out images for the loss; 0 = all
+    int64_t loss_images = 0;              // images of `split` for the loss; 0 = all
     EmojiClassifierOptions classifier;
     bool inpainting = true;               // step 5 (when the model has an inpaint variant)
     std::string images_dir;               // "" = no grids; else eval-<variant>-cfg<S>.png, eval-real.png,
@@ -138,8 +158,8 @@ struct ClassifierEvaluation {
     int64_t train_images = 0;     // the training split
     ClassificationScores held_out_white;    // held-out art over white (how the generations are drawn)
     ClassificationScores held_out_palette;  // over the palette colours, one per picture
-    // The evaluated items' own art over white: what a generator drawing exactly the held-out picture
-    // of each caption would score, the ceiling that the generated images' accuracy is read against.
+    // The evaluated items' own art over white: what a generator drawing exactly the picture of each
+    // caption would score, the ceiling that the generated images' accuracy is read against.
     ClassificationScores items_real;
 };
 
@@ -183,7 +203,7 @@ struct BuiltinEvaluation {
     std::string model_dir;
     std::vector<std::string> variants;    // text-to-image variants evaluated (cosine, linear)
     std::vector<std::string> categories;  // the classifier's classes, sorted
-    std::vector<std::string> captions;    // one held-out caption per evaluated item, category order
+    std::vector<std::string> captions;    // one caption per evaluated item (options.split), category order
     ClassifierEvaluation classifier;
     std::vector<GenerationEvaluation> generation;  // variant x cfg
     std::map<std::string, double> best_cfg;        // variant -> the cfg with the best balanced accuracy

@@ -282,6 +282,7 @@ TEST(CliErrors, BadInputExitsTwoWithOneLineAndNoFile) {
         {{"eval", "--cfg", "5,abc", "--json", "OUT"}, "--cfg: 'abc' is not a number"},
         {{"eval", "--cfg", "inf", "--json", "OUT"}, "--cfg: 'inf' is not a finite number"},
         {{"eval", "--cfg", "5,101", "--json", "OUT"}, "--cfg: 101 is outside [0, 100]", true},
+        {{"eval", "--split", "test", "--json", "OUT"}, "--split must be held-out or training, got 'test'", true},
         {{"frobnicate"}, "unknown command 'frobnicate'"},
         {{"--frobnicate"}, "unknown option '--frobnicate'"},
         {{}, "no command given"},

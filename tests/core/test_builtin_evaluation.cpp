@@ -461,6 +461,7 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_DOUBLE_EQ(j["chance"].get<double>(), 0.5);
     EXPECT_EQ(j["options"]["caption_style"], "minimal");
+    EXPECT_EQ(j["options"]["split"], "held-out");
     EXPECT_EQ(j["options"]["cfg_scales"].size(), 2u);
     EXPECT_NEAR(j["classifier"]["held_out_white"]["accuracy"].get<double>(), 2.0 / 3.0, 1e-12);
     EXPECT_EQ(j["classifier"]["held_out_white"]["per_category"]["animals"]["total"], 2);
@@ -498,6 +499,41 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
                              "item art", "2/2", "surrounding-mean", "61.0", "inpaint cfg 5", "42.5", "0.75 s per image",
                              "[600,1000)", "hole, seen", "0.0291", "around, unseen", "0.0244"})
         EXPECT_NE(summary.find(text), std::string::npos) << text << "\n" << summary;
+    EXPECT_NE(summary.find("2 held-out minimal captions"), std::string::npos) << summary;
+    EXPECT_EQ(summary.find("the judge learnt that art"), std::string::npos) << summary;
+
+    ev.options.split = ds::EvaluationSplit::Training;  // the report says where the captions came from
+    EXPECT_EQ(nlohmann::json::parse(ds::builtin_evaluation_json(ev))["options"]["split"], "training");
+    const std::string training = ds::builtin_evaluation_summary(ev);
+    EXPECT_NE(training.find("2 training minimal captions"), std::string::npos) << training;
+    EXPECT_NE(training.find("training epsilon MSE"), std::string::npos) << training;
+    EXPECT_NE(training.find("the judge learnt that art"), std::string::npos) << training;
+}
+
+TEST(EvaluationItems, ComeFromTheRequestedSplitSpreadOverEachCategory) {
+    ds::EmojiShard shard = synthetic_shard(16);  // 32 records, discs and bars in turn
+    for (size_t i = 0; i < shard.records.size(); ++i) shard.records[i].held_out = i % 8 >= 6;  // 4 of each held out
+    const std::vector<std::string> categories{"bars", "discs"};
+    for (const ds::EvaluationSplit split : {ds::EvaluationSplit::HeldOut, ds::EvaluationSplit::Training}) {
+        const bool held_out = split == ds::EvaluationSplit::HeldOut;
+        const std::vector<ds::EvaluationItem> items =
+            ds::evaluation_items(shard, categories, 3, ds::CaptionStyle::Minimal, split);
+        ASSERT_EQ(items.size(), 6u) << ds::evaluation_split_name(split);
+        for (size_t k = 0; k < items.size(); ++k) {
+            const ds::EmojiRecord& r = shard.records[static_cast<size_t>(items[k].index)];
+            EXPECT_EQ(r.held_out, held_out) << items[k].caption;
+            EXPECT_EQ(items[k].label, k < 3 ? 0 : 1);  // category order
+            EXPECT_EQ(r.category, categories[static_cast<size_t>(items[k].label)]);
+            EXPECT_EQ(items[k].caption, ds::emoji_caption(r, "white", ds::CaptionStyle::Minimal));
+        }
+        // Spread over the category, not its first records: the three items are distinct.
+        EXPECT_LT(items[0].index, items[1].index);
+        EXPECT_LT(items[1].index, items[2].index);
+    }
+    // Fewer records than asked: all of them; a category the shard lacks: none.
+    EXPECT_EQ(ds::evaluation_items(shard, categories, 99, ds::CaptionStyle::Full, ds::EvaluationSplit::HeldOut).size(), 8u);
+    EXPECT_EQ(ds::evaluation_items(shard, categories, 99, ds::CaptionStyle::Full, ds::EvaluationSplit::Training).size(), 24u);
+    EXPECT_TRUE(ds::evaluation_items(shard, {"boats"}, 4, ds::CaptionStyle::Full, ds::EvaluationSplit::Training).empty());
 }
 
 }  // namespace
