@@ -12,7 +12,10 @@
 # Environment (defaults below): DATA (the shard, or the shard .xz), WORK, EXPORT, BUDGET (seconds
 # from start to the end of the export), VAE_SHARE (the autoencoder's share of the training time),
 # VAE_STEPS, UNET_STEPS, INPAINT_STEPS, VAE_BATCH, UNET_BATCH, SKIP_VAE=1 (keep WORK's autoencoder),
-# DEVICE (default cuda; cpu for a dry run of the script).
+# DEVICE (default cuda; cpu for a dry run of the script), MIN_SNR (train --min-snr for the UNets;
+# 0, the default, is off), FROM_SHIPPED=1 (start every UNet from the shipped weights, with a fresh
+# optimiser, and keep the shipped autoencoder: the shipped model has had ~31,000 CPU steps, and
+# eval --split training shows it underfits, so a short GPU run gains most by going on from it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
@@ -44,6 +47,16 @@ mkdir -p "$WORK"
 left() { echo $(( BUDGET - ($(date +%s) - START) )); }
 minutes() { python3 -c "print(max(0.2, $1 / 60))"; }
 D=(--data "$DATA" --work "$WORK" --device "${DEVICE:-cuda}")
+# --init-from is used only when WORK has no checkpoint of that UNet yet: a second run resumes.
+init_from() { [ -z "${FROM_SHIPPED:-}" ] || echo "--init-from $WORK/shipped/unet-$1.ckpt.safetensors"; }
+if [ -n "${FROM_SHIPPED:-}" ]; then
+    [ -f "$WORK/shipped/unet-cosine.ckpt.safetensors" ] ||
+        "$CLI" train import --from resources/models/builtin --work "$WORK/shipped" --data "$DATA"
+    [ -f "$WORK/vae.ckpt.safetensors" ] || cp "$WORK/shipped/vae.ckpt.safetensors" "$WORK/vae.ckpt.safetensors"
+    SKIP_VAE=1
+fi
+MIN_SNR_ARGS=()
+[ "${MIN_SNR:-0}" = 0 ] || MIN_SNR_ARGS=(--min-snr "$MIN_SNR")
 TRAIN_SECONDS=$(( $(left) - 40 ))  # the export and packing need well under 40 s
 [ "$TRAIN_SECONDS" -gt 60 ] || { echo "train-builtin-gpu: only $(left) s left after the build" >&2; exit 1; }
 echo "train-builtin-gpu: $TRAIN_SECONDS s of training"
@@ -55,15 +68,23 @@ if [ -z "${SKIP_VAE:-}" ]; then
 fi
 
 UNET_SECONDS=$(( $(left) - 40 ))
-U=(--batch "$UNET_BATCH" --lr 0.0003 --offset-noise 0.2 --checkpoint-every 250 --minutes "$(minutes "$UNET_SECONDS")")
-"$CLI" train unet --schedule cosine --steps "$UNET_STEPS" "${U[@]}" "${D[@]}" > "$WORK/gpu-unet-cosine.log" 2>&1 &
+U=(--batch "$UNET_BATCH" --lr 0.0003 --offset-noise 0.2 --checkpoint-every 250 --minutes "$(minutes "$UNET_SECONDS")"
+   "${MIN_SNR_ARGS[@]}")
+# shellcheck disable=SC2046  # init_from prints nothing or two words
+"$CLI" train unet --schedule cosine --steps "$UNET_STEPS" "${U[@]}" "${D[@]}" $(init_from cosine) \
+    > "$WORK/gpu-unet-cosine.log" 2>&1 &
 COSINE=$!
-"$CLI" train unet --schedule linear --steps "$UNET_STEPS" "${U[@]}" "${D[@]}" > "$WORK/gpu-unet-linear.log" 2>&1 &
+# shellcheck disable=SC2046
+"$CLI" train unet --schedule linear --steps "$UNET_STEPS" "${U[@]}" "${D[@]}" $(init_from linear) \
+    > "$WORK/gpu-unet-linear.log" 2>&1 &
 LINEAR=$!
-while [ ! -f "$WORK/unet-cosine.ckpt.safetensors" ] && kill -0 "$COSINE" 2> /dev/null; do sleep 2; done
+# From scratch, the inpainting UNet starts from the cosine one's first checkpoint.
+[ -n "${FROM_SHIPPED:-}" ] ||
+    while [ ! -f "$WORK/unet-cosine.ckpt.safetensors" ] && kill -0 "$COSINE" 2> /dev/null; do sleep 2; done
 INPAINT_SECONDS=$(( $(left) - 40 ))
 "$CLI" train inpaint --steps "$INPAINT_STEPS" --batch "$UNET_BATCH" --lr 0.0002 --offset-noise 0.2 --checkpoint-every 250 \
-    --minutes "$(minutes "$INPAINT_SECONDS")" "${D[@]}" > "$WORK/gpu-unet-inpaint.log" 2>&1 &
+    --minutes "$(minutes "$INPAINT_SECONDS")" "${MIN_SNR_ARGS[@]}" "${D[@]}" $(init_from inpaint) \
+    > "$WORK/gpu-unet-inpaint.log" 2>&1 &
 INPAINT=$!
 status=0
 for job in "$COSINE" "$LINEAR" "$INPAINT"; do wait "$job" || status=1; done
