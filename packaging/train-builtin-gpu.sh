@@ -82,7 +82,8 @@ LINEAR=$!
 [ -n "${FROM_SHIPPED:-}" ] ||
     while [ ! -f "$WORK/unet-cosine.ckpt.safetensors" ] && kill -0 "$COSINE" 2> /dev/null; do sleep 2; done
 INPAINT_SECONDS=$(( $(left) - 40 ))
-"$CLI" train inpaint --steps "$INPAINT_STEPS" --batch "$UNET_BATCH" --lr 0.0002 --offset-noise 0.2 --checkpoint-every 250 \
+"$CLI" train inpaint --steps "$INPAINT_STEPS" --batch "$UNET_BATCH" --lr 0.0002 --offset-noise 0.2 --around-weight 0.1 \
+    --checkpoint-every 250 \
     --minutes "$(minutes "$INPAINT_SECONDS")" "${MIN_SNR_ARGS[@]}" "${D[@]}" $(init_from inpaint) \
     > "$WORK/gpu-unet-inpaint.log" 2>&1 &
 INPAINT=$!

@@ -34,6 +34,6 @@ stage() {
 [ -f "$WORK/tokenizer.model" ] || stage tokenizer tokenizer
 stage vae vae --steps "$VAE_STEPS" --batch "$VAE_BATCH" --lr 0.0005
 stage unet-cosine unet --schedule cosine --steps "$UNET_STEPS" --batch "$UNET_BATCH" --lr 0.0003 --offset-noise 0.2
-stage inpaint inpaint --steps "$INPAINT_STEPS" --batch "$UNET_BATCH" --lr 0.0002 --offset-noise 0.2
+stage inpaint inpaint --steps "$INPAINT_STEPS" --batch "$UNET_BATCH" --lr 0.0002 --offset-noise 0.2 --around-weight 0.1
 stage unet-linear unet --schedule linear --steps "$UNET_STEPS" --batch "$UNET_BATCH" --lr 0.0003 --offset-noise 0.2
 "$CLI" train export --work "$WORK" --out "$OUT"
