@@ -63,8 +63,7 @@ at::Tensor min_snr_weights(const NoiseSchedule& schedule, const at::Tensor& time
     const at::Tensor t = timesteps.to(at::kCPU, at::kLong);
     if (t.numel() > 0 && (t.min().item<int64_t>() < 0 || t.max().item<int64_t>() >= schedule.size()))
         throw std::invalid_argument("min_snr_weights: a timestep is outside the schedule");
-    const at::Tensor alpha_bar = at::tensor(schedule.alphas_cumprod(), at::kDouble).index_select(0, t.flatten());
-    const at::Tensor snr = alpha_bar / (1.0 - alpha_bar);
+    const at::Tensor snr = at::tensor(schedule.snrs(), at::kDouble).index_select(0, t.flatten());
     // SNR 0 (a zero-terminal-SNR schedule's last step) is below any gamma: weight 1, not 0 / 0.
     return at::where(snr <= gamma, at::ones_like(snr), gamma / snr).to(at::kFloat);
 }
