@@ -2,6 +2,7 @@
 // a category classifier trained on the real art judges images generated from held-out captions;
 // held-out denoising loss per timestep band; a colour check; inpainting. The summary goes to stdout, every
 // figure to --json, the generated images (as grids) to --images.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -37,7 +38,9 @@ ArgParser eval_parser() {
                 "  1. trains (once; cached as WORK/emoji-classifier.safetensors) a small CNN that tells an\n"
                 "     emoji's category from its picture, and scores it on the held-out art;\n"
                 "  2. generates an image from each of --per-category held-out captions per category with\n"
-                "     every text-to-image variant (cosine, linear) at each --cfg, and classifies it;\n"
+                "     every text-to-image variant (cosine, linear), caption style and --cfg, and classifies it;\n"
+                "     'full' captions are the training data's own (name, category, subcategory, set), 'minimal'\n"
+                "     ones keep the name, set and background, so the category must come from the name;\n"
                 "  3. held-out epsilon MSE per timestep band, each variant on its own schedule;\n"
                 "  4. colour check: 'red/blue/green/yellow heart' -> mean colour of the drawn pixels;\n"
                 "  5. inpainting: the centre hole of those captions' own art repainted by the inpainting UNet\n"
@@ -56,14 +59,14 @@ ArgParser eval_parser() {
         .option("cfg", "S[,S...]", "classifier-free guidance scale(s); the best is reported", "5")
         .option("sampler", "NAME", "sampler for the generated images", "euler-a")
         .option("seed", "S", "base seed of the generated images and of the loss noise", "1")
-        .option("caption", "STYLE", "caption style: minimal (name, set, background) or full", "minimal")
+        .option("caption", "STYLE[,STYLE]", "caption style(s) of step 2, minimal and/or full; steps 3 and 5 use the first", "minimal,full")
         .option("split", "SPLIT", "where the captions and loss pictures come from: held-out or training", "held-out")
         .option("colour-seeds", "N", "images per colour-check prompt (0: skip the check)", "4")
         .option("loss-images", "N", "images for the denoising loss (0: all)", "0")
         .option("classifier-steps", "N", "training steps of the classifier", "3000")
         .flag("no-inpainting", "skip step 5")
         .option("json", "FILE", "write every figure as JSON")
-        .option("images", "DIR", "write the generated images as grids eval-<variant>-cfg<S>.png, the repainted ones as eval-<method>[-cfg<S>].png (+ eval-real.png)");
+        .option("images", "DIR", "write the generated images as grids eval-<variant>-<style>-cfg<S>.png, the repainted ones as eval-<method>[-cfg<S>].png (+ eval-real.png)");
     return p;
 }
 
@@ -92,10 +95,15 @@ int run_eval(const std::vector<std::string>& args) {
     for (const std::string& name : sampler_names()) known = known || name == o.sampler;
     if (!known) throw UsageError("--sampler: unknown sampler '" + o.sampler + "'");
     o.seed = parse_uint64(p.value("seed"), "--seed");
-    const std::string caption = p.value("caption");
-    if (caption == "minimal") o.caption_style = CaptionStyle::Minimal;
-    else if (caption == "full") o.caption_style = CaptionStyle::Full;
-    else throw UsageError("--caption must be minimal or full, got '" + caption + "'");
+    o.caption_styles.clear();
+    for (const std::string& style : split_list(p.value("caption"), "--caption")) {
+        const CaptionStyle parsed = style == "minimal" ? CaptionStyle::Minimal
+                                    : style == "full"  ? CaptionStyle::Full
+                                                       : throw UsageError("--caption: each style must be minimal or full, got '" + style + "'");
+        if (std::find(o.caption_styles.begin(), o.caption_styles.end(), parsed) != o.caption_styles.end())
+            throw UsageError("--caption: '" + style + "' is given twice");
+        o.caption_styles.push_back(parsed);
+    }
     const std::string split = p.value("split");
     if (split == "held-out") o.split = EvaluationSplit::HeldOut;
     else if (split == "training") o.split = EvaluationSplit::Training;

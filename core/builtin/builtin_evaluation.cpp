@@ -63,8 +63,6 @@ struct Fnv {
     void add(const std::string& s) { add(s.data(), s.size() + 1); }  // with the terminator as separator
 };
 
-const char* caption_style_name(CaptionStyle s) { return s == CaptionStyle::Full ? "full" : "minimal"; }
-
 // Straight-alpha RGBA [N, S, S, 4] uint8 over one colour per picture ([N, 3] in [0, 1]): [N, 3, S, S].
 at::Tensor composite_each(const at::Tensor& rgba, const at::Tensor& colours) {
     const at::Tensor px = rgba.to(at::kFloat).div_(255.0f);
@@ -176,6 +174,8 @@ std::string with_background(const std::string& prompt) { return prompt + ", on a
 const char* evaluation_split_name(EvaluationSplit split) {
     return split == EvaluationSplit::Training ? "training" : "held-out";
 }
+
+const char* caption_style_name(CaptionStyle style) { return style == CaptionStyle::Full ? "full" : "minimal"; }
 
 std::vector<EvaluationItem> evaluation_items(const EmojiShard& shard, const std::vector<std::string>& categories,
                                              int n, CaptionStyle style, EvaluationSplit split) {
@@ -409,6 +409,10 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             validate_generation_params(check);
         }
     }
+    if (o.caption_styles.empty()) throw std::invalid_argument("no caption style to evaluate");
+    for (size_t k = 0; k < o.caption_styles.size(); ++k)
+        if (std::count(o.caption_styles.begin(), o.caption_styles.end(), o.caption_styles[k]) > 1)
+            throw std::invalid_argument(std::string("caption style ") + caption_style_name(o.caption_styles[k]) + " given twice");
     if (!o.images_dir.empty()) {
         std::error_code ec;
         fs::create_directories(o.images_dir, ec);
@@ -460,15 +464,21 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             fixed(ev.classifier.held_out_palette.accuracy(), 3) + " on colours");
     }
 
-    // 2. The items: captions of the split per category.
-    const std::vector<EvaluationItem> items =
-        evaluation_items(shard, ev.categories, o.per_category, o.caption_style, o.split);
+    // 2. The items: records of the split per category, with a caption in each style.
+    const CaptionStyle first_style = o.caption_styles.front();
+    const std::vector<EvaluationItem> items = evaluation_items(shard, ev.categories, o.per_category, first_style, o.split);
     std::vector<int64_t> item_truth, item_indices;
     for (const EvaluationItem& it : items) {
-        ev.captions.push_back(it.caption);
         item_truth.push_back(it.label);
         item_indices.push_back(it.index);
     }
+    for (CaptionStyle style : o.caption_styles) {
+        std::vector<std::string> captions;
+        for (const EvaluationItem& it : items)
+            captions.push_back(emoji_caption(shard.records[static_cast<size_t>(it.index)], "white", style));
+        ev.captions.push_back(captions);
+    }
+    const std::vector<std::string>& first_captions = ev.captions.front();
     {
         const at::Tensor real = composite_each(pictures_of(shard, item_indices), at::ones({static_cast<int64_t>(items.size()), 3}));
         ev.classifier.items_real = score_predictions(classifier.predict(real), item_truth, ev.categories);
@@ -486,7 +496,7 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             loss_indices.push_back(loss_pool[static_cast<size_t>(k * static_cast<int64_t>(loss_pool.size()) / o.loss_images)]);
     }
     std::vector<std::string> loss_captions;
-    for (int64_t i : loss_indices) loss_captions.push_back(emoji_caption(shard.records[static_cast<size_t>(i)], "white", o.caption_style));
+    for (int64_t i : loss_indices) loss_captions.push_back(emoji_caption(shard.records[static_cast<size_t>(i)], "white", first_style));
     ev.loss_images = static_cast<int64_t>(loss_indices.size());
     at::Tensor loss_latents;
 
@@ -514,24 +524,32 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
         ev.losses.push_back(vl);
 
         for (double cfg : o.cfg_scales) {
-            const Clock::time_point gen_start = Clock::now();
-            std::vector<at::Tensor> images;
-            for (size_t k = 0; k < items.size(); ++k) {
-                images.push_back(generate(model, items[k].caption, o, cfg, o.seed + static_cast<uint64_t>(items[k].index)));
-                if ((k + 1) % 8 == 0 || k + 1 == items.size())
-                    say(variant + " cfg " + short_number(cfg) + ": " + std::to_string(k + 1) + "/" +
-                        std::to_string(items.size()) + " images");
+            std::vector<std::pair<std::string, at::Tensor>> first_rows;  // the first style's grid rows
+            for (size_t si = 0; si < o.caption_styles.size(); ++si) {
+                const std::string what = variant + " " + caption_style_name(o.caption_styles[si]) + " cfg " + short_number(cfg);
+                const Clock::time_point gen_start = Clock::now();
+                std::vector<at::Tensor> images;
+                for (size_t k = 0; k < items.size(); ++k) {
+                    images.push_back(generate(model, ev.captions[si][k], o, cfg, o.seed + static_cast<uint64_t>(items[k].index)));
+                    if ((k + 1) % 8 == 0 || k + 1 == items.size())
+                        say(what + ": " + std::to_string(k + 1) + "/" + std::to_string(items.size()) + " images");
+                }
+                const at::Tensor batch = at::cat(images);
+                GenerationEvaluation g;
+                g.variant = variant;
+                g.caption_style = o.caption_styles[si];
+                g.cfg = cfg;
+                g.scores = score_predictions(classifier.predict(batch), item_truth, ev.categories);
+                g.seconds = seconds_since(gen_start);
+                g.seconds_per_image = g.seconds / static_cast<double>(std::max<size_t>(items.size(), 1));
+                say(what + ": category accuracy " + fixed(g.scores.accuracy(), 3) + " (balanced " +
+                    fixed(g.scores.balanced_accuracy(), 3) + ")");
+                ev.generation.push_back(g);
+                if (o.images_dir.empty()) continue;
+                std::vector<std::pair<std::string, at::Tensor>> rows = rows_by_category(items, ev.categories, batch);
+                if (si == 0) first_rows = rows;
+                else write_grid(o.images_dir, "eval-" + variant + "-" + caption_style_name(g.caption_style) + "-cfg" + short_number(cfg) + ".png", rows);
             }
-            const at::Tensor batch = at::cat(images);
-            GenerationEvaluation g;
-            g.variant = variant;
-            g.cfg = cfg;
-            g.scores = score_predictions(classifier.predict(batch), item_truth, ev.categories);
-            g.seconds = seconds_since(gen_start);
-            g.seconds_per_image = g.seconds / static_cast<double>(std::max<size_t>(items.size(), 1));
-            say(variant + " cfg " + short_number(cfg) + ": category accuracy " + fixed(g.scores.accuracy(), 3) +
-                " (balanced " + fixed(g.scores.balanced_accuracy(), 3) + ")");
-            ev.generation.push_back(g);
 
             std::vector<std::pair<std::string, at::Tensor>> colour_rows;
             for (const std::string& prompt : o.colour_seeds > 0 ? o.colour_prompts : std::vector<std::string>{}) {
@@ -554,18 +572,21 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
                 if (!drawn.empty()) colour_rows.emplace_back(prompt, at::cat(drawn));
             }
             if (!o.images_dir.empty()) {
-                std::vector<std::pair<std::string, at::Tensor>> rows = rows_by_category(items, ev.categories, batch);
-                rows.insert(rows.end(), colour_rows.begin(), colour_rows.end());
-                write_grid(o.images_dir, "eval-" + variant + "-cfg" + short_number(cfg) + ".png", rows);
+                first_rows.insert(first_rows.end(), colour_rows.begin(), colour_rows.end());
+                write_grid(o.images_dir, "eval-" + variant + "-" + caption_style_name(first_style) + "-cfg" + short_number(cfg) + ".png",
+                           first_rows);
             }
         }
     }
-    for (const std::string& variant : ev.variants) {
-        const GenerationEvaluation* best = nullptr;
-        for (const GenerationEvaluation& g : ev.generation)
-            if (g.variant == variant && (!best || g.scores.balanced_accuracy() > best->scores.balanced_accuracy())) best = &g;
-        if (best) ev.best_cfg[variant] = best->cfg;
-    }
+    for (const std::string& variant : ev.variants)
+        for (CaptionStyle style : o.caption_styles) {
+            const GenerationEvaluation* best = nullptr;
+            for (const GenerationEvaluation& g : ev.generation)
+                if (g.variant == variant && g.caption_style == style &&
+                    (!best || g.scores.balanced_accuracy() > best->scores.balanced_accuracy()))
+                    best = &g;
+            if (best) ev.best_cfg[variant][caption_style_name(style)] = best->cfg;
+        }
 
     // 5. Inpainting: the centre hole of each item's own art repainted from its caption.
     auto has_variant = [&](const std::string& v) {
@@ -597,7 +618,7 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
             const at::Tensor latent_mask = centre_hole_latent_mask(real.size(2) / factor);
             const at::Tensor pixel_mask = latent_mask_to_pixels(latent_mask, factor);
             if (variant == "inpaint") {
-                ev.inpainting_loss = inpainting_loss_by_band(model, real, ev.captions, latent_mask, o.bands, o.seed);
+                ev.inpainting_loss = inpainting_loss_by_band(model, real, first_captions, latent_mask, o.bands, o.seed);
                 std::string line = "inpainting UNet: eps MSE in the hole / around it, seen (unseen)";
                 for (const InpaintingBandLoss& b : ev.inpainting_loss)
                     line += "  " + fixed(b.hole, 3) + " / " + fixed(b.around, 3) + " (" + fixed(b.hole_unseen, 3) + " / " +
@@ -615,7 +636,7 @@ BuiltinEvaluation evaluate_builtin_model(const BuiltinEvaluationOptions& o) {
                 p.sampler = o.sampler;
                 p.steps = o.steps;
                 p.cfg_scale = cfg;
-                const at::Tensor repainted = repaint_holes(model, real, ev.captions, seeds, latent_mask, p);
+                const at::Tensor repainted = repaint_holes(model, real, first_captions, seeds, latent_mask, p);
                 InpaintingResult r;
                 r.method = variant == "inpaint" ? "inpaint" : "cosine-blend";
                 r.cfg = cfg;
@@ -714,6 +735,12 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
     const BuiltinEvaluationOptions& o = ev.options;
     nlohmann::json bands = nlohmann::json::array();
     for (const TimestepBand& b : o.bands) bands.push_back({b.begin, b.end});
+    nlohmann::json styles = nlohmann::json::array();
+    nlohmann::json captions = nlohmann::json::object();
+    for (size_t k = 0; k < o.caption_styles.size(); ++k) {
+        styles.push_back(caption_style_name(o.caption_styles[k]));
+        if (k < ev.captions.size()) captions[caption_style_name(o.caption_styles[k])] = ev.captions[k];
+    }
     nlohmann::json j;
     j["model_dir"] = ev.model_dir;
     j["variants"] = ev.variants;
@@ -723,14 +750,14 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
                     {"cfg_scales", o.cfg_scales},
                     {"sampler", o.sampler},
                     {"seed", o.seed},
-                    {"caption_style", caption_style_name(o.caption_style)},
+                    {"caption_styles", styles},
                     {"split", evaluation_split_name(o.split)},
                     {"caption_background", "white"},
                     {"colour_seeds", o.colour_seeds},
                     {"timestep_bands", bands}};
     j["categories"] = ev.categories;
     j["chance"] = ev.categories.empty() ? 0.0 : 1.0 / static_cast<double>(ev.categories.size());
-    j["captions"] = ev.captions;
+    j["captions"] = captions;
     j["classifier"] = {{"cached", ev.classifier.cached},
                        {"train_seconds", ev.classifier.train_seconds},
                        {"train_images", ev.classifier.train_images},
@@ -745,6 +772,7 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
     for (const GenerationEvaluation& g : ev.generation) {
         nlohmann::json e = scores_json(g.scores);
         e["variant"] = g.variant;
+        e["caption_style"] = caption_style_name(g.caption_style);
         e["cfg"] = g.cfg;
         e["seconds"] = g.seconds;
         e["seconds_per_image"] = g.seconds_per_image;
@@ -787,39 +815,55 @@ std::string builtin_evaluation_json(const BuiltinEvaluation& ev) {
 std::string builtin_evaluation_summary(const BuiltinEvaluation& ev) {
     const BuiltinEvaluationOptions& o = ev.options;
     const double chance = ev.categories.empty() ? 0.0 : 1.0 / static_cast<double>(ev.categories.size());
+    std::string styles;
+    for (CaptionStyle style : o.caption_styles) styles += std::string(styles.empty() ? "" : " and ") + caption_style_name(style);
+    const size_t n_items = ev.captions.empty() ? 0 : ev.captions.front().size();
     std::string s = "built-in model " + ev.model_dir + " (" + std::to_string(ev.variants.size()) + " variant" +
-                    (ev.variants.size() == 1 ? "" : "s") + "), " + std::to_string(ev.captions.size()) + " " + evaluation_split_name(o.split) + " " +
-                    caption_style_name(o.caption_style) + " captions on white, " + std::to_string(o.steps) + " steps " +
-                    o.sampler + ", seed " + std::to_string(o.seed) + "\n\n";
+                    (ev.variants.size() == 1 ? "" : "s") + "), " + std::to_string(n_items) + " " + evaluation_split_name(o.split) +
+                    " captions on white (" + styles + "), " + std::to_string(o.steps) + " steps " + o.sampler + ", seed " +
+                    std::to_string(o.seed) + "\n\n";
     const ClassifierEvaluation& c = ev.classifier;
     s += "classifier (" + std::string(c.cached ? "cached" : "trained in " + fixed(c.train_seconds, 0) + " s") + " on " +
          std::to_string(c.train_images) + " pictures): held-out art " + fixed(c.held_out_white.accuracy(), 3) +
          " on white (balanced " + fixed(c.held_out_white.balanced_accuracy(), 3) + "), " +
          fixed(c.held_out_palette.accuracy(), 3) + " on colours (balanced " +
-         fixed(c.held_out_palette.balanced_accuracy(), 3) + "); chance " + fixed(chance, 3) + "\n\n";
+         fixed(c.held_out_palette.balanced_accuracy(), 3) + "); chance " + fixed(chance, 3) + "\n";
 
-    s += "category accuracy of generated images (judged by the classifier; 'held-out art': all of it, 'item art':\n"
-         "the evaluated captions' own pictures, the ceiling for the generated ones" +
-         std::string(o.split == EvaluationSplit::Training ? "; training captions: the judge learnt that art" : "") +
-         "):\n  " + pad("category", 22) +
-         pad("held-out art", 14) + pad("item art", 10);
-    for (const GenerationEvaluation& g : ev.generation) s += pad(g.variant + " cfg " + short_number(g.cfg), 16);
-    s += "\n";
-    for (size_t k = 0; k < ev.categories.size(); ++k) {
-        s += "  " + pad(ev.categories[k], 22) + pad(fraction(c.held_out_white, k), 14) + pad(fraction(c.items_real, k), 10);
-        for (const GenerationEvaluation& g : ev.generation) s += pad(fraction(g.scores, k), 16);
+    // One table per caption style: the same records and seeds, only the captions differ.
+    for (CaptionStyle style : o.caption_styles) {
+        std::vector<const GenerationEvaluation*> gens;
+        for (const GenerationEvaluation& g : ev.generation)
+            if (g.caption_style == style) gens.push_back(&g);
+        s += "\ncategory accuracy of images generated from " + std::string(caption_style_name(style)) + " captions (" +
+             (style == CaptionStyle::Full ? "name, category, subcategory, set: as the training data writes them"
+                                          : "name, set and background: the category must come from the name") +
+             ")\n(judged by the classifier; 'held-out art': all of it, 'item art': the evaluated captions' own pictures,\n"
+             "the ceiling for the generated ones" +
+             std::string(o.split == EvaluationSplit::Training ? "; training captions: the judge learnt that art" : "") +
+             "):\n  " + pad("category", 22) + pad("held-out art", 14) + pad("item art", 10);
+        for (const GenerationEvaluation* g : gens) s += pad(g->variant + " cfg " + short_number(g->cfg), 16);
+        s += "\n";
+        for (size_t k = 0; k < ev.categories.size(); ++k) {
+            s += "  " + pad(ev.categories[k], 22) + pad(fraction(c.held_out_white, k), 14) + pad(fraction(c.items_real, k), 10);
+            for (const GenerationEvaluation* g : gens) s += pad(fraction(g->scores, k), 16);
+            s += "\n";
+        }
+        s += "  " + pad("accuracy", 22) + pad(fixed(c.held_out_white.accuracy(), 3), 14) +
+             pad(fixed(c.items_real.accuracy(), 3), 10);
+        for (const GenerationEvaluation* g : gens) s += pad(fixed(g->scores.accuracy(), 3), 16);
+        s += "\n  " + pad("balanced accuracy", 22) + pad(fixed(c.held_out_white.balanced_accuracy(), 3), 14) +
+             pad(fixed(c.items_real.balanced_accuracy(), 3), 10);
+        for (const GenerationEvaluation* g : gens) s += pad(fixed(g->scores.balanced_accuracy(), 3), 16);
+        s += "\n  " + pad("seconds per image", 22) + pad("", 24);
+        for (const GenerationEvaluation* g : gens) s += pad(fixed(g->seconds_per_image, 2), 16);
+        s += "\n  best cfg:";
+        for (const auto& [variant, per_style] : ev.best_cfg) {
+            const auto it = per_style.find(caption_style_name(style));
+            if (it != per_style.end()) s += " " + variant + " " + short_number(it->second);
+        }
         s += "\n";
     }
-    s += "  " + pad("accuracy", 22) + pad(fixed(c.held_out_white.accuracy(), 3), 14) + pad(fixed(c.items_real.accuracy(), 3), 10);
-    for (const GenerationEvaluation& g : ev.generation) s += pad(fixed(g.scores.accuracy(), 3), 16);
-    s += "\n  " + pad("balanced accuracy", 22) + pad(fixed(c.held_out_white.balanced_accuracy(), 3), 14) +
-         pad(fixed(c.items_real.balanced_accuracy(), 3), 10);
-    for (const GenerationEvaluation& g : ev.generation) s += pad(fixed(g.scores.balanced_accuracy(), 3), 16);
-    s += "\n  " + pad("seconds per image", 22) + pad("", 24);
-    for (const GenerationEvaluation& g : ev.generation) s += pad(fixed(g.seconds_per_image, 2), 16);
-    s += "\n  best cfg:";
-    for (const auto& [variant, cfg] : ev.best_cfg) s += " " + variant + " " + short_number(cfg);
-    s += "\n\n";
+    s += "\n";
 
     s += std::string(evaluation_split_name(o.split)) + " epsilon MSE per timestep band (" + std::to_string(ev.loss_images) + " images):\n  " + pad("", 18);
     for (const TimestepBand& b : o.bands) s += pad("[" + std::to_string(b.begin) + "," + std::to_string(b.end) + ")", 12);

@@ -117,6 +117,7 @@ bool colour_matches(const std::string& word, const ColourStats& stats);
 // generalise (the judge was trained on that art too, so its ceiling there is higher).
 enum class EvaluationSplit { HeldOut, Training };
 const char* evaluation_split_name(EvaluationSplit split);  // "held-out", "training"
+const char* caption_style_name(CaptionStyle style);         // "full", "minimal"
 
 // One evaluated caption: a shard record of the split, its category's index and its caption on white.
 struct EvaluationItem {
@@ -139,7 +140,11 @@ struct BuiltinEvaluationOptions {
     std::vector<double> cfg_scales{5.0};  // generation runs at each; the best is reported
     std::string sampler = "euler-a";
     uint64_t seed = 1;                    // item i's image uses seed + its shard index
-    CaptionStyle caption_style = CaptionStyle::Minimal;
+    // Step 2 draws the same records with the same seeds from each style's captions; steps 3 and 5
+    // use the first style. Full is the caption as the training data writes it (name, category,
+    // subcategory, set): the held-out captions proper. Minimal keeps the name, set and background
+    // only, so the category must come from the name: the harder test, and what a user types.
+    std::vector<CaptionStyle> caption_styles{CaptionStyle::Minimal, CaptionStyle::Full};
     EvaluationSplit split = EvaluationSplit::HeldOut;
     std::vector<std::string> colour_prompts{"red heart", "blue heart", "green heart", "yellow heart"};
     int colour_seeds = 4;                 // images per colour prompt (seeds seed .. seed + n - 1); 0 = no check
@@ -165,6 +170,7 @@ struct ClassifierEvaluation {
 
 struct GenerationEvaluation {
     std::string variant;
+    CaptionStyle caption_style = CaptionStyle::Minimal;
     double cfg = 0;
     ClassificationScores scores;
     double seconds = 0;
@@ -203,10 +209,12 @@ struct BuiltinEvaluation {
     std::string model_dir;
     std::vector<std::string> variants;    // text-to-image variants evaluated (cosine, linear)
     std::vector<std::string> categories;  // the classifier's classes, sorted
-    std::vector<std::string> captions;    // one caption per evaluated item (options.split), category order
+    // One caption per evaluated item (options.split, category order) for each of options.caption_styles.
+    std::vector<std::vector<std::string>> captions;
     ClassifierEvaluation classifier;
     std::vector<GenerationEvaluation> generation;  // variant x cfg
-    std::map<std::string, double> best_cfg;        // variant -> the cfg with the best balanced accuracy
+    // variant -> caption style -> the cfg with the best balanced accuracy
+    std::map<std::string, std::map<std::string, double>> best_cfg;
     std::vector<VariantLoss> losses;
     int64_t loss_images = 0;
     std::vector<ColourResult> colours;             // variant x cfg x prompt, then the references

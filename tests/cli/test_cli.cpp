@@ -283,6 +283,8 @@ TEST(CliErrors, BadInputExitsTwoWithOneLineAndNoFile) {
         {{"eval", "--cfg", "inf", "--json", "OUT"}, "--cfg: 'inf' is not a finite number"},
         {{"eval", "--cfg", "5,101", "--json", "OUT"}, "--cfg: 101 is outside [0, 100]", true},
         {{"eval", "--split", "test", "--json", "OUT"}, "--split must be held-out or training, got 'test'", true},
+        {{"eval", "--caption", "long", "--json", "OUT"}, "--caption: each style must be minimal or full, got 'long'", true},
+        {{"eval", "--caption", "full,minimal,full", "--json", "OUT"}, "--caption: 'full' is given twice", true},
         {{"frobnicate"}, "unknown command 'frobnicate'"},
         {{"--frobnicate"}, "unknown option '--frobnicate'"},
         {{}, "no command given"},

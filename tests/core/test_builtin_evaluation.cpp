@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/builtin/builtin_evaluation.h"
+#include "core/builtin/builtin_model_location.h"
 #include "core/builtin/emoji_classifier.h"
 #include "core/checkpoint/stable_diffusion_model.h"
 #include "core/data/emoji_batch.h"
@@ -406,7 +407,9 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     ev.model_dir = "/models/builtin";
     ev.variants = {"cosine"};
     ev.categories = {"animals", "food"};
-    ev.captions = {"dog, twemoji style, on a white background", "apple, noto style, on a white background"};
+    ev.captions = {{"dog, twemoji style, on a white background", "apple, noto style, on a white background"},
+                   {"dog, animals, twemoji style, on a white background", "apple, food, noto style, on a white background"}};
+    ev.options.caption_styles = {ds::CaptionStyle::Minimal, ds::CaptionStyle::Full};
     ev.options.cfg_scales = {3.0, 5.0};
     ev.classifier.train_seconds = 12.5;
     ev.classifier.train_images = 100;
@@ -420,7 +423,11 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     g.seconds = 4.0;
     g.seconds_per_image = 2.0;
     ev.generation.push_back(g);
-    ev.best_cfg["cosine"] = 5.0;
+    g.caption_style = ds::CaptionStyle::Full;
+    g.scores = ds::score_predictions({0, 1}, {0, 1}, ev.categories);
+    ev.generation.push_back(g);
+    ev.best_cfg["cosine"]["minimal"] = 5.0;
+    ev.best_cfg["cosine"]["full"] = 3.0;
     ev.losses.push_back({"cosine", "cosine", {{{0, 100}, 0.25, 0.5, 2, 3, 97, 4.0}, {{100, 300}, 0.125, 0.25, 2, 120, 280, 1.5}}});
     ev.loss_images = 2;
     ds::ColourResult c;
@@ -460,7 +467,9 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
                             "generation", "best_cfg", "denoising_loss", "colour_check", "inpainting", "seconds"})
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_DOUBLE_EQ(j["chance"].get<double>(), 0.5);
-    EXPECT_EQ(j["options"]["caption_style"], "minimal");
+    EXPECT_EQ(j["options"]["caption_styles"], nlohmann::json({"minimal", "full"}));
+    EXPECT_EQ(j["captions"]["full"][1], "apple, food, noto style, on a white background");
+    EXPECT_EQ(j["captions"]["minimal"].size(), 2u);
     EXPECT_EQ(j["options"]["split"], "held-out");
     EXPECT_EQ(j["options"]["cfg_scales"].size(), 2u);
     EXPECT_NEAR(j["classifier"]["held_out_white"]["accuracy"].get<double>(), 2.0 / 3.0, 1e-12);
@@ -469,9 +478,13 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     EXPECT_DOUBLE_EQ(j["classifier"]["items_real"]["accuracy"].get<double>(), 1.0);
     EXPECT_EQ(j["classifier"]["items_real"]["per_category"]["food"]["correct"], 2);
     EXPECT_EQ(j["generation"][0]["variant"], "cosine");
+    EXPECT_EQ(j["generation"][0]["caption_style"], "minimal");
+    EXPECT_EQ(j["generation"][1]["caption_style"], "full");
+    EXPECT_DOUBLE_EQ(j["generation"][1]["accuracy"].get<double>(), 1.0);
     EXPECT_EQ(j["generation"][0]["per_category"]["food"]["correct"], 1);
     EXPECT_DOUBLE_EQ(j["generation"][0]["balanced_accuracy"].get<double>(), 0.5);
-    EXPECT_DOUBLE_EQ(j["best_cfg"]["cosine"].get<double>(), 5.0);
+    EXPECT_DOUBLE_EQ(j["best_cfg"]["cosine"]["minimal"].get<double>(), 5.0);
+    EXPECT_DOUBLE_EQ(j["best_cfg"]["cosine"]["full"].get<double>(), 3.0);
     EXPECT_EQ(j["denoising_loss"]["images"], 2);
     EXPECT_EQ(j["denoising_loss"]["variants"][0]["bands"][1]["begin"], 100);
     EXPECT_EQ(j["denoising_loss"]["variants"][0]["bands"][1]["end"], 300);
@@ -499,13 +512,22 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
                              "item art", "2/2", "surrounding-mean", "61.0", "inpaint cfg 5", "42.5", "0.75 s per image",
                              "[600,1000)", "hole, seen", "0.0291", "around, unseen", "0.0244"})
         EXPECT_NE(summary.find(text), std::string::npos) << text << "\n" << summary;
-    EXPECT_NE(summary.find("2 held-out minimal captions"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("2 held-out captions on white (minimal and full)"), std::string::npos) << summary;
+    // A table per style, each with its own figures and best cfg.
+    const size_t minimal_table = summary.find("generated from minimal captions");
+    const size_t full_table = summary.find("generated from full captions");
+    ASSERT_NE(minimal_table, std::string::npos) << summary;
+    ASSERT_NE(full_table, std::string::npos) << summary;
+    EXPECT_LT(minimal_table, full_table);
+    EXPECT_NE(summary.find("best cfg: cosine 5", minimal_table), std::string::npos) << summary;
+    EXPECT_NE(summary.find("best cfg: cosine 3", full_table), std::string::npos) << summary;
+    EXPECT_NE(summary.find("1.000", full_table), std::string::npos) << summary;
     EXPECT_EQ(summary.find("the judge learnt that art"), std::string::npos) << summary;
 
     ev.options.split = ds::EvaluationSplit::Training;  // the report says where the captions came from
     EXPECT_EQ(nlohmann::json::parse(ds::builtin_evaluation_json(ev))["options"]["split"], "training");
     const std::string training = ds::builtin_evaluation_summary(ev);
-    EXPECT_NE(training.find("2 training minimal captions"), std::string::npos) << training;
+    EXPECT_NE(training.find("2 training captions"), std::string::npos) << training;
     EXPECT_NE(training.find("training epsilon MSE"), std::string::npos) << training;
     EXPECT_NE(training.find("the judge learnt that art"), std::string::npos) << training;
 }
@@ -534,6 +556,69 @@ TEST(EvaluationItems, ComeFromTheRequestedSplitSpreadOverEachCategory) {
     EXPECT_EQ(ds::evaluation_items(shard, categories, 99, ds::CaptionStyle::Full, ds::EvaluationSplit::HeldOut).size(), 8u);
     EXPECT_EQ(ds::evaluation_items(shard, categories, 99, ds::CaptionStyle::Full, ds::EvaluationSplit::Training).size(), 24u);
     EXPECT_TRUE(ds::evaluation_items(shard, {"boats"}, 4, ds::CaptionStyle::Full, ds::EvaluationSplit::Training).empty());
+}
+
+// The whole evaluation on a tiny synthetic shard with the shipped model: every caption style draws
+// the same records with the same seeds, so a one-style run reproduces that style's figures.
+TEST(BuiltinEvaluation, DrawsTheSameItemsInEveryCaptionStyle) {
+    std::string model_dir;
+    try {
+        model_dir = ds::find_builtin_model_dir();
+    } catch (const std::exception&) {
+        GTEST_SKIP() << "no built-in model (resources/models/builtin or DS_BUILTIN_MODEL_DIR)";
+    }
+    TempDir dir;
+    ds::EmojiShard shard = synthetic_shard(8);  // 16 records, discs and bars in turn
+    for (size_t i = 0; i < shard.records.size(); ++i) shard.records[i].held_out = i % 8 >= 6;  // 2 of each held out
+    ds::write_emoji_shard(dir.file("tiny.shard"), shard);
+    ds::BuiltinEvaluationOptions o;
+    o.shard_path = dir.file("tiny.shard");
+    o.model_dir = model_dir;
+    o.work_dir = dir.file("work");
+    o.images_dir = dir.file("grids");
+    o.per_category = 2;
+    o.steps = 2;
+    o.cfg_scales = {3.0};
+    o.colour_seeds = 0;
+    o.loss_images = 2;
+    o.inpainting = false;
+    o.classifier = quick_options();
+    o.caption_styles = {ds::CaptionStyle::Full, ds::CaptionStyle::Minimal};
+    const ds::BuiltinEvaluation both = ds::evaluate_builtin_model(o);
+
+    ASSERT_EQ(both.captions.size(), 2u);
+    ASSERT_EQ(both.captions[0].size(), 4u);
+    for (size_t k = 0; k < 4; ++k) {
+        const std::string category = k < 2 ? "bars" : "discs";
+        EXPECT_NE(both.captions[0][k].find(", " + category + ","), std::string::npos) << both.captions[0][k];
+        EXPECT_EQ(both.captions[1][k].find(", " + category + ","), std::string::npos) << both.captions[1][k];
+        const std::string name = both.captions[1][k].substr(0, both.captions[1][k].find(','));
+        EXPECT_EQ(both.captions[0][k].rfind(name + ",", 0), 0u) << both.captions[0][k];
+    }
+    ASSERT_EQ(both.generation.size(), 2 * both.variants.size());
+    for (size_t k = 0; k < both.generation.size(); ++k) {
+        EXPECT_EQ(both.generation[k].caption_style, k % 2 == 0 ? ds::CaptionStyle::Full : ds::CaptionStyle::Minimal);
+        EXPECT_EQ(both.generation[k].scores.total, 4);
+    }
+    for (const std::string& variant : both.variants) {
+        EXPECT_EQ(both.best_cfg.at(variant).size(), 2u) << variant;
+        for (const char* style : {"full", "minimal"})
+            EXPECT_TRUE(fs::is_regular_file(dir.file("grids/eval-" + variant + "-" + style + "-cfg3.png"))) << variant << style;
+    }
+
+    o.caption_styles = {ds::CaptionStyle::Minimal};
+    o.images_dir.clear();
+    const ds::BuiltinEvaluation minimal = ds::evaluate_builtin_model(o);
+    ASSERT_EQ(minimal.generation.size(), both.variants.size());
+    EXPECT_EQ(minimal.captions.front(), both.captions[1]);
+    for (size_t v = 0; v < minimal.generation.size(); ++v)
+        EXPECT_EQ(minimal.generation[v].scores.confusion, both.generation[2 * v + 1].scores.confusion) << v;
+
+    for (const std::vector<ds::CaptionStyle>& bad :
+         {std::vector<ds::CaptionStyle>{}, std::vector<ds::CaptionStyle>{ds::CaptionStyle::Full, ds::CaptionStyle::Full}}) {
+        o.caption_styles = bad;
+        EXPECT_THROW(ds::evaluate_builtin_model(o), std::invalid_argument);
+    }
 }
 
 }  // namespace
