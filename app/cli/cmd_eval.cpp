@@ -56,7 +56,7 @@ ArgParser eval_parser() {
         .option("work", "DIR", "folder for the cached classifier", "data/eval")
         .option("per-category", "N", "captions per category", "8")
         .option("steps", "N", "denoising steps", "25")
-        .option("cfg", "S[,S...]", "classifier-free guidance scale(s); the best is reported", "5")
+        .option("cfg", "S[,S...]", "classifier-free guidance scale(s); the best is reported; the default is generate's", "7.5")
         .option("sampler", "NAME", "sampler for the generated images", "euler-a")
         .option("seed", "S", "base seed of the generated images and of the loss noise", "1")
         .option("caption", "STYLE[,STYLE]", "caption style(s) of step 2, minimal and/or full; steps 3 and 5 use the first", "minimal,full")

@@ -137,7 +137,9 @@ struct BuiltinEvaluationOptions {
     std::string work_dir = "data/eval";   // the classifier cache (created when missing)
     int per_category = 8;                 // records of `split` per category (fewer when there are fewer)
     int steps = 25;
-    std::vector<double> cfg_scales{5.0};  // generation runs at each; the best is reported
+    // Generation runs at each; the best is reported. By default the scale images are made with
+    // (GenerationParams, the CLI's generate and the studio).
+    std::vector<double> cfg_scales{7.5};
     std::string sampler = "euler-a";
     uint64_t seed = 1;                    // item i's image uses seed + its shard index
     // Step 2 draws the same records with the same seeds from each style's captions; steps 3 and 5

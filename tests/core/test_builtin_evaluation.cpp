@@ -26,6 +26,7 @@
 #include "core/checkpoint/stable_diffusion_model.h"
 #include "core/data/emoji_batch.h"
 #include "core/data/emoji_shard.h"
+#include "core/pipeline/txt2img.h"
 #include "core/model/clip_text_model.h"
 #include "core/model/unet2d_condition.h"
 #include "core/training/parameter_init.h"
@@ -530,6 +531,10 @@ TEST(BuiltinEvaluationReport, JsonHasEveryFigure) {
     EXPECT_NE(training.find("2 training captions"), std::string::npos) << training;
     EXPECT_NE(training.find("training epsilon MSE"), std::string::npos) << training;
     EXPECT_NE(training.find("the judge learnt that art"), std::string::npos) << training;
+}
+
+TEST(BuiltinEvaluationOptions, GuidanceDefaultsToWhatImagesAreMadeWith) {
+    EXPECT_EQ(ds::BuiltinEvaluationOptions{}.cfg_scales, std::vector<double>{ds::GenerationParams{}.cfg_scale});
 }
 
 TEST(EvaluationItems, ComeFromTheRequestedSplitSpreadOverEachCategory) {
